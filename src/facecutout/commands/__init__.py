@@ -1,0 +1,1 @@
+"""Subcommands of the ``facecutout`` command, one module each (see facecutout.cli)."""

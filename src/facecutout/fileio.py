@@ -1,0 +1,78 @@
+"""Image, array and file helpers shared across the package: RGB reads and atomic writes."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from facecutout.errors import DataError
+
+
+def require_file(path: str | os.PathLike) -> Path:
+    """Return ``path`` as a Path, or raise DataError naming it when it is not a file."""
+    file = Path(path)
+    if not file.is_file():
+        raise DataError(f"no such file: {file}")
+    return file
+
+
+def read_rgb(path: str | os.PathLike) -> np.ndarray:
+    """Read an image file as RGB uint8 (H, W, 3); grey, RGBA and 16-bit files are converted."""
+    require_file(path)
+    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if image is None:
+        raise DataError(f"cannot read image {path}: missing, unreadable or not an image")
+    if image.dtype == np.uint16:
+        image = (image >> 8).astype(np.uint8)
+    elif image.dtype != np.uint8:
+        raise DataError(f"image {path} has unsupported dtype {image.dtype}")
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2RGB)
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+
+def read_grey(path: str | os.PathLike) -> np.ndarray:
+    """Read an image file as grey uint8 (H, W)."""
+    require_file(path)
+    image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+    if image is None:
+        raise DataError(f"cannot read image {path}: missing, unreadable or not an image")
+    return image
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file and a rename, so no half file is ever seen."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_image(path: str | os.PathLike, image: np.ndarray, rgb: bool = True) -> None:
+    """Atomically write an RGB (or grey) uint8 image; the format follows the file suffix."""
+    suffix = Path(path).suffix or ".png"
+    pixels = cv2.cvtColor(image, cv2.COLOR_RGB2BGR) if rgb and image.ndim == 3 else image
+    ok, encoded = cv2.imencode(suffix, pixels)
+    if not ok:
+        raise DataError(f"cannot encode image for {path}")
+    atomic_write_bytes(path, encoded.tobytes())
+
+
+def write_npy(path: str | os.PathLike, array: np.ndarray) -> None:
+    """Atomically write a .npy array."""
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    atomic_write_bytes(path, buffer.getvalue())

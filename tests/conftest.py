@@ -1,0 +1,69 @@
+"""Shared fixtures: the real deepfake samples in ../shared (skipped with a reason when absent)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "face-cutout-samples"
+
+
+@dataclass(frozen=True)
+class FakeSample:
+    """A real fake face crop with its diff and the 5 MTCNN landmarks of its original."""
+
+    dataset: str
+    video: str
+    frame_file: str
+    image_path: Path
+    diff_path: Path
+    landmarks_path: Path
+
+
+def real_fakes() -> list[FakeSample]:
+    """Every fake crop of the shared samples that has its diff and its original's landmarks."""
+    import pandas as pd
+
+    samples = []
+    for dataset in ("celebdf", "ffpp"):
+        table = pd.read_csv(SAMPLES / f"{dataset}.csv", dtype=str)
+        for row in table[table["label"] == "1"].itertuples():
+            stem = Path(row.file).stem
+            root = SAMPLES / dataset
+            sample = FakeSample(
+                dataset,
+                row.video,
+                row.file,
+                root / "face_crops" / row.video / row.file,
+                root / "diffs" / row.video / f"{stem}_diff.png",
+                root / "original_landmarks" / row.original / f"{stem}.npy",
+            )
+            if sample.image_path.is_file() and sample.diff_path.is_file() and sample.landmarks_path.is_file():
+                samples.append(sample)
+    return samples
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    if not SAMPLES.is_dir():
+        pytest.skip(f"shared samples not found at {SAMPLES} (they ship beside the repository, not in it)")
+    return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def fake_samples(samples_dir: Path) -> list[FakeSample]:
+    samples = real_fakes()
+    assert samples, f"no complete fake sample (crop + diff + landmarks) under {samples_dir}"
+    return samples
+
+
+@pytest.fixture(scope="session")
+def rng() -> np.random.Generator:
+    return np.random.default_rng(1234)
