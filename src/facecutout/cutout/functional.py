@@ -17,6 +17,8 @@ from facecutout.cutout.selection import (
     first_admissible,
 )
 from facecutout.cutout.validation import check_diff, check_image, check_landmarks, check_threshold
+from facecutout.errors import InvalidInputError
+from facecutout.landmarks.on_the_fly import DetectionStats, DetectorSpec, detect_landmarks, resolve_detector
 
 
 def select_region(
@@ -44,9 +46,12 @@ def select_region(
 
 def face_cutout(
     image: np.ndarray,
-    landmarks: np.ndarray,
+    landmarks: np.ndarray | None = None,
     diff: np.ndarray | None = None,
     *,
+    detector: DetectorSpec | None = None,
+    original: np.ndarray | None = None,
+    stats: DetectionStats | None = None,
     variant: str = "random",
     threshold: float = 0.3,
     fill: Fill = 0,
@@ -61,9 +66,15 @@ def face_cutout(
     Args:
         image: (H, W), (H, W, 1) or (H, W, 3) uint8 or float32 array.
         landmarks: (N, 2) (x, y) pixels, N = 5 (MTCNN order) or 68 (dlib / iBUG order); points
-            outside the image are clipped onto it.
+            outside the image are clipped onto it. None: detect them with ``detector``.
         diff: the fake's grey SSIM difference (uint8) or a boolean manipulated-region mask; None or
             an empty region means no constraint (real images).
+        detector: used only when ``landmarks`` is None: a backend name ("mtcnn", "dlib68") or a
+            LandmarkDetector. The largest face found is used; with no face, the image is returned
+            unchanged (and an empty region) and ``stats.no_face`` counts it.
+        original: the original (real) image the fake was made from, same size as ``image``: when
+            given, landmarks are detected on it (the fake shares its geometry).
+        stats: a DetectionStats that counts on-the-fly detections with and without a face.
         variant: "sensory" (eyes / nose / mouth bands), "convex_hull" (68 points only) or "random".
         threshold: the cut may hide at most this share of the manipulated region.
         fill: a number, one number per channel, "random", "random_uniform", "inpaint_telea" or
@@ -78,6 +89,10 @@ def face_cutout(
     check_choices(features, SENSORY_FEATURES, "features")
     check_choices(strategies, HULL_STRATEGIES, "strategies")
     rng = as_generator(seed)
+    if landmarks is None:
+        landmarks = _detected_landmarks(image, detector, original, variant, threshold, stats)
+        if landmarks is None:
+            return _unchanged(image, return_region)
     region = select_region(
         image,
         landmarks,
@@ -98,3 +113,27 @@ def face_cutout(
     if region is None:
         return output, np.zeros((height, width), dtype=bool)
     return output, region.full_mask(height, width)
+
+
+def _detected_landmarks(
+    image: np.ndarray,
+    detector: DetectorSpec | None,
+    original: np.ndarray | None,
+    variant: str,
+    threshold: float,
+    stats: DetectionStats | None,
+) -> np.ndarray | None:
+    """Landmarks found by ``detector`` (None when no face); option errors raise even then."""
+    if detector is None:
+        raise InvalidInputError("landmarks are required unless a detector is given to find them")
+    resolved = resolve_detector(detector)
+    check_variant(variant, resolved.num_points)
+    check_threshold(threshold)
+    return detect_landmarks(resolved, check_image(image), original, stats)
+
+
+def _unchanged(image: np.ndarray, return_region: bool) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    output = image.copy()
+    if not return_region:
+        return output
+    return output, np.zeros(image.shape[:2], dtype=bool)

@@ -3,6 +3,10 @@
 Landmarks travel as ``keypoints`` and the fake's SSIM diff as ``mask`` of a Compose, so geometric
 transforms before FaceCutout move them consistently; FaceCutout changes only the image. Use
 ``A.KeypointParams(format="xy", remove_invisible=False)`` so no landmark is dropped.
+
+Without keypoints, ``FaceCutout(detector=...)`` detects the landmarks itself, on the data key
+``"original"`` when present (declare it with ``A.Compose(..., additional_targets={"original":
+"image"})`` so that geometric transforms move it like the image), else on the image.
 """
 
 from __future__ import annotations
@@ -25,6 +29,15 @@ from facecutout.cutout.regions import HULL_STRATEGIES, SENSORY_FEATURES  # noqa:
 from facecutout.cutout.selection import check_choices, check_variant  # noqa: E402
 from facecutout.cutout.validation import check_threshold  # noqa: E402
 from facecutout.errors import InvalidInputError  # noqa: E402
+from facecutout.landmarks.on_the_fly import (  # noqa: E402
+    DetectionStats,
+    DetectorSpec,
+    detect_landmarks,
+    detector_num_points,
+    resolve_detector,
+)
+
+ORIGINAL_KEY = "original"
 
 
 class FaceCutout(DualTransform):
@@ -32,6 +45,11 @@ class FaceCutout(DualTransform):
 
     Targets: image (changed); keypoints = the landmarks, mask = the diff (both read, unchanged);
     bboxes pass through. Parameters as :func:`facecutout.face_cutout`, plus ``p``.
+
+    ``detector`` (a backend name or a LandmarkDetector) is used when no keypoints are given: the
+    landmarks of the largest face are detected on the ``original`` target when present (never cut),
+    else on the image. An image with no face passes unchanged and is counted in ``self.stats``
+    (a DetectionStats; each DataLoader worker process counts in its own copy).
     """
 
     def __init__(
@@ -42,10 +60,15 @@ class FaceCutout(DualTransform):
         diff_level: int = DEFAULT_DIFF_LEVEL,
         features: Sequence[str] = SENSORY_FEATURES,
         strategies: Sequence[str] = HULL_STRATEGIES,
+        detector: DetectorSpec | None = None,
         p: float = 0.5,
     ):
         super().__init__(p=p)
         self.variant = check_variant(variant)
+        if detector is not None:
+            check_variant(variant, detector_num_points(detector))
+        self.detector = detector
+        self.stats = DetectionStats()
         self.threshold = check_threshold(threshold)
         self.fill = check_fill(fill)
         self.diff_level = diff_level
@@ -62,13 +85,26 @@ class FaceCutout(DualTransform):
             "bboxes": self.apply_to_bboxes,
         }
 
+    def add_targets(self, additional_targets: dict[str, str]) -> None:
+        super().add_targets(additional_targets)
+        if ORIGINAL_KEY in self._key2func:
+            self._key2func[ORIGINAL_KEY] = self.apply_to_original
+
     def get_params_dependent_on_data(self, params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
         keypoints = data.get("keypoints")
-        if keypoints is None or len(keypoints) == 0:
-            raise InvalidInputError("FaceCutout needs the face landmarks as keypoints=(N, 2) (x, y) points")
+        if keypoints is not None and len(keypoints) > 0:
+            landmarks = np.asarray(keypoints)[:, :2]
+        elif self.detector is None:
+            raise InvalidInputError(
+                "FaceCutout needs the face landmarks as keypoints=(N, 2) (x, y) points, or a detector"
+            )
+        else:
+            landmarks = self._detect(data)
+            if landmarks is None:
+                return {"region": None, "fill_seed": 0}
         region = select_region(
             data["image"],
-            np.asarray(keypoints)[:, :2],
+            landmarks,
             data.get("mask"),
             variant=self.variant,
             threshold=self.threshold,
@@ -88,6 +124,13 @@ class FaceCutout(DualTransform):
         apply_fill(output, region, fill, rng)  # type: ignore[arg-type]
         return output
 
+    def _detect(self, data: dict[str, Any]) -> np.ndarray | None:
+        detector = resolve_detector(self.detector)
+        return detect_landmarks(detector, data["image"], data.get(ORIGINAL_KEY), self.stats)
+
+    def apply_to_original(self, img: np.ndarray, **params: Any) -> np.ndarray:
+        return img
+
     def apply_to_mask(self, mask: np.ndarray, **params: Any) -> np.ndarray:
         return mask
 
@@ -101,4 +144,4 @@ class FaceCutout(DualTransform):
         return bboxes
 
     def get_transform_init_args_names(self) -> tuple[str, ...]:
-        return ("variant", "threshold", "fill", "diff_level", "features", "strategies")
+        return ("variant", "threshold", "fill", "diff_level", "features", "strategies", "detector")
