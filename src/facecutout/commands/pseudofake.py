@@ -1,0 +1,55 @@
+"""``facecutout pseudofake``: self-blended fakes from real face crops, in the paper's training layout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "pseudofake",
+        help="make self-blended pseudo-fakes from real face crops",
+        description=(
+            "Transform a copy of each real face (colour, sharpness, small warp), blend it back inside "
+            "a soft landmark-hull mask, and write real and fake crops, SSIM diffs, exact masks, "
+            "landmarks and OUT/NAME.csv (folds by original video) in the paper's layout. The video of "
+            "an image is the folder holding it."
+        ),
+    )
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="real face crop files or folders")
+    parser.add_argument("--out", required=True, help="output root (receives NAME/ and NAME.csv)")
+    parser.add_argument("--name", default="pseudofake", help="dataset name (default: pseudofake)")
+    parser.add_argument(
+        "--landmarks",
+        help="folder of <video>/<frame>_<person>.npy landmarks (e.g. a dataset's original_landmarks); "
+        "default: detect them",
+    )
+    parser.add_argument("--backend", default="dlib68", help="detector when --landmarks is not given")
+    parser.add_argument("--folds", type=int, default=5, help="number of folds (by original video)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--overwrite", action="store_true", help="redo pairs already written")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from facecutout.errors import InvalidInputError
+    from facecutout.fileio import atomic_write_bytes
+    from facecutout.pseudofake.from_files import write_pseudo_fake_dataset
+
+    if args.folds < 1:
+        raise InvalidInputError(f"--folds must be >= 1, got {args.folds}")
+    layout, summary = write_pseudo_fake_dataset(
+        args.inputs,
+        args.out,
+        args.name,
+        landmarks=args.landmarks,
+        backend=args.backend,
+        folds=args.folds,
+        seed=args.seed,
+        overwrite=args.overwrite,
+    )
+    report = {"csv": str(layout.csv), "root": str(layout.root), **summary.as_dict()}
+    atomic_write_bytes(layout.root / f"{layout.name}_summary.json", json.dumps(report, indent=2).encode())
+    print(json.dumps({key: report[key] for key in ("csv", "pairs_written", "pairs_kept", "skipped")}))
+    return 0

@@ -1,0 +1,74 @@
+"""Real face crops to turn into pseudo-fakes: which files, and which video / frame / person each is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from facecutout.errors import DataError
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
+FRAME_PERSON = re.compile(r"^(\d+)_(\d+)$")
+
+
+@dataclass(frozen=True)
+class RealFrame:
+    """One real face crop: its file, the video it belongs to, its frame number and person index."""
+
+    path: Path
+    video: str
+    frame: int
+    person: int
+
+    @property
+    def stem(self) -> str:
+        return f"{self.frame}_{self.person}"
+
+
+def is_image(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES
+
+
+def frames_of_video(video: str, files: Sequence[Path]) -> list[RealFrame]:
+    """Frames of one video: ``<frame>_<person>`` names keep their numbers, other names are numbered
+    in sorted order as frames of person 0."""
+    named = [FRAME_PERSON.match(file.stem) for file in files]
+    if all(named):
+        frames = [
+            RealFrame(file, video, int(m.group(1)), int(m.group(2)))
+            for file, m in zip(files, named, strict=True)
+        ]
+    else:
+        frames = [RealFrame(file, video, index, 0) for index, file in enumerate(sorted(files))]
+    return sorted(frames, key=lambda frame: (frame.frame, frame.person))
+
+
+def collect_real_frames(inputs: Sequence[str | Path]) -> list[RealFrame]:
+    """Real face crops from image files and folders (searched recursively).
+
+    The video of an image is the folder that holds it, so ``face_crops/`` (a folder of video
+    folders) and ``face_crops/00000`` (one video) both work.
+    """
+    by_video: dict[str, list[Path]] = {}
+    for entry in map(Path, inputs):
+        if entry.is_dir():
+            files = sorted(path for path in entry.rglob("*") if is_image(path))
+            if not files:
+                raise DataError(f"no image ({', '.join(IMAGE_SUFFIXES)}) under input folder {entry}")
+        elif is_image(entry):
+            files = [entry]
+        else:
+            raise DataError(f"input {entry} is neither an image file nor a folder")
+        for file in files:
+            by_video.setdefault(file.parent.name, []).append(file)
+    frames = [frame for video, files in sorted(by_video.items()) for frame in frames_of_video(video, files)]
+    seen: dict[tuple[str, str], Path] = {}
+    for frame in frames:
+        previous = seen.setdefault((frame.video, frame.stem), frame.path)
+        if previous != frame.path:
+            raise DataError(
+                f"{previous} and {frame.path} both map to video {frame.video!r} frame {frame.stem}"
+            )
+    return frames

@@ -1,0 +1,179 @@
+"""Self-blended pseudo-fakes: the region is exactly what changed, it stays on the face, files and CSV."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pandas as pd
+import pytest
+
+from facecutout.errors import DataError, InvalidInputError
+from facecutout.fileio import read_grey, read_rgb, write_image, write_npy
+from facecutout.pseudofake import BlendSettings, make_pseudo_fake
+from facecutout.pseudofake.from_files import write_pseudo_fake_dataset
+from facecutout.pseudofake.mask import face_size, hull_mask
+
+
+@pytest.fixture(scope="module")
+def astronaut_face() -> tuple[np.ndarray, np.ndarray]:
+    """The astronaut's face crop and its 68 dlib landmarks."""
+    from skimage.data import astronaut
+
+    from facecutout.landmarks import get_detector, primary_face
+
+    crop = np.ascontiguousarray(astronaut()[30:230, 130:320])
+    face = primary_face(get_detector("dlib68").detect(crop))
+    assert face is not None
+    return crop, face.points
+
+
+def changed_pixels(fake: np.ndarray, original: np.ndarray) -> np.ndarray:
+    return np.any(fake.astype(np.int16) != original.astype(np.int16), axis=2)
+
+
+def grown(mask: np.ndarray, radius: int) -> np.ndarray:
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    return cv2.dilate(mask.astype(np.uint8), kernel).astype(bool)
+
+
+def shrunk(mask: np.ndarray, radius: int) -> np.ndarray:
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    return cv2.erode(mask.astype(np.uint8), kernel).astype(bool)
+
+
+def check_region(pseudo, image: np.ndarray, points: np.ndarray, settings: BlendSettings) -> None:
+    assert pseudo.fake.shape == image.shape and pseudo.fake.dtype == np.uint8
+    np.testing.assert_array_equal(pseudo.original, image)
+    np.testing.assert_array_equal(pseudo.region, changed_pixels(pseudo.fake, image))
+    hull = hull_mask(points, *image.shape[:2]).astype(bool)
+    size = face_size(points)
+    # The change stays near the face: within the hull grown by the largest mask growth plus the blur
+    # tail (4 sigma), and it covers the core of the hull (shrunk by the largest erosion plus 2 sigma).
+    outer = int(np.ceil((settings.mask_grow[1] + 4 * settings.edge_softness[1]) * size)) + 1
+    inner = int(np.ceil((-settings.mask_grow[0] + 2 * settings.edge_softness[1]) * size)) + 1
+    assert not (pseudo.region & ~grown(hull, outer)).any()
+    core = shrunk(hull, inner)
+    assert core.any()
+    assert pseudo.region[core].mean() > 0.99
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_region_is_exactly_the_changed_pixels_68_points(astronaut_face, seed):
+    image, points = astronaut_face
+    settings = BlendSettings()
+    check_region(make_pseudo_fake(image, points, seed=seed, settings=settings), image, points, settings)
+
+
+def test_region_is_exactly_the_changed_pixels_on_real_crops_with_5_points(samples_dir):
+    settings = BlendSettings()
+    crops = sorted((samples_dir / "celebdf" / "face_crops" / "00001").glob("*.png"))[:6]
+    assert crops
+    for index, crop in enumerate(crops):
+        image = read_rgb(crop)
+        points = np.load(samples_dir / "celebdf" / "original_landmarks" / "00001" / f"{crop.stem}.npy")
+        assert points.shape == (5, 2)
+        check_region(make_pseudo_fake(image, points, seed=index, settings=settings), image, points, settings)
+
+
+def test_same_seed_same_fake_and_seeds_differ(astronaut_face):
+    image, points = astronaut_face
+    first, again, other = (make_pseudo_fake(image, points, seed=seed) for seed in (7, 7, 8))
+    np.testing.assert_array_equal(first.fake, again.fake)
+    assert not np.array_equal(first.fake, other.fake)
+
+
+def test_bad_inputs_are_named(astronaut_face):
+    image, points = astronaut_face
+    with pytest.raises(InvalidInputError, match="image"):
+        make_pseudo_fake(image[:, :, 0], points)
+    with pytest.raises(InvalidInputError, match="image"):
+        make_pseudo_fake(image.astype(np.float32), points)
+    with pytest.raises(InvalidInputError, match="landmarks"):
+        make_pseudo_fake(image, points[:10])
+
+
+def write_real_videos(root: Path, face: tuple[np.ndarray, np.ndarray], videos: int, frames: int) -> Path:
+    """Real 'videos' of shifted astronaut crops in face_crops/<video>/<frame>_0.png, landmarks beside."""
+    image, points = face
+    for video in range(videos):
+        for frame in range(frames):
+            dx, dy = 3 * video, 2 * frame
+            shifted = np.ascontiguousarray(np.roll(image, (dy, dx), axis=(0, 1)))
+            write_image(root / "face_crops" / f"v{video}" / f"{10 * frame}_0.png", shifted)
+            write_npy(root / "original_landmarks" / f"v{video}" / f"{10 * frame}_0.npy", points + [dx, dy])
+    return root
+
+
+def test_dataset_layout_csv_folds_and_masks_on_disk(tmp_path, astronaut_face):
+    real = write_real_videos(tmp_path / "real", astronaut_face, videos=3, frames=2)
+    (real / "face_crops" / "v2" / "20_0.png").write_bytes(b"not an image")
+    out = tmp_path / "out"
+    layout, summary = write_pseudo_fake_dataset(
+        [real / "face_crops"], out, "sbi", landmarks=real / "original_landmarks", folds=3, seed=1
+    )
+    assert summary.written == 6 and summary.kept == 0
+    assert summary.skipped_count == 1 and any(
+        "20_0.png" in item for items in summary.skipped.values() for item in items
+    )
+    table = pd.read_csv(layout.csv, dtype={"video": str, "original": str})
+    assert list(table.columns) == ["video", "file", "label", "original", "frame", "fold", "dataset"]
+    assert len(table) == 12 and (table["label"] == 1).sum() == 6 and set(table["dataset"]) == {"sbi"}
+    assert table.groupby("original")["fold"].nunique().max() == 1
+    assert sorted(table.groupby("original")["fold"].first()) == [0, 1, 2]
+    for row in table[table["label"] == 1].itertuples():
+        stem = Path(row.file).stem
+        fake = read_rgb(out / "sbi" / "face_crops" / row.video / row.file)
+        real_crop = read_rgb(out / "sbi" / "face_crops" / row.original / row.file)
+        mask = read_grey(out / "sbi" / "masks" / row.video / f"{stem}_mask.png") > 0
+        np.testing.assert_array_equal(mask, changed_pixels(fake, real_crop))
+        diff = read_grey(out / "sbi" / "diffs" / row.video / f"{stem}_diff.png")
+        assert diff.shape == mask.shape and diff[mask].mean() > diff[~mask].mean()
+        assert np.load(out / "sbi" / "original_landmarks" / row.original / f"{stem}.npy").shape == (68, 2)
+    again_layout, again = write_pseudo_fake_dataset(
+        [real / "face_crops"], out, "sbi", landmarks=real / "original_landmarks", folds=3, seed=1
+    )
+    assert again.written == 0 and again.kept == 6
+    pd.testing.assert_frame_equal(
+        pd.read_csv(again_layout.csv, dtype=str), pd.read_csv(layout.csv, dtype=str)
+    )
+
+
+def test_no_usable_input_is_a_data_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataError, match="no image"):
+        write_pseudo_fake_dataset([tmp_path / "empty"], tmp_path / "out")
+    with pytest.raises(DataError, match="neither an image file nor a folder"):
+        write_pseudo_fake_dataset([tmp_path / "missing.png"], tmp_path / "out")
+
+
+def test_command_on_shared_real_crops_with_detection(tmp_path, samples_dir):
+    crops = sorted((samples_dir / "celebdf" / "face_crops" / "00000").glob("*.png"))[:3]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "facecutout.cli",
+            "pseudofake",
+            *map(str, crops),
+            "--out",
+            str(tmp_path),
+            "--folds",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert printed["pairs_written"] == 3 and printed["skipped"] == 0
+    table = pd.read_csv(tmp_path / "pseudofake.csv", dtype={"video": str, "original": str})
+    assert set(table["video"]) == {"00000", "00000_sbi"}
+    assert (
+        tmp_path / "pseudofake" / "original_landmarks" / "00000" / crops[0].with_suffix(".npy").name
+    ).is_file()
