@@ -18,7 +18,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", required=True, help="output image file")
     parser.add_argument("--region-out", help="also write the cut region as a black/white PNG")
     parser.add_argument("--variant", default="random", choices=["random", "sensory", "convex_hull"])
-    parser.add_argument("--threshold", type=float, default=0.3, help="max share of the manipulated region hidden")
+    parser.add_argument(
+        "--threshold", type=float, default=0.3, help="max share of the manipulated region hidden"
+    )
     parser.add_argument("--fill", default="0", help="a number, R,G,B, random, random_uniform, inpaint_telea")
     parser.add_argument("--seed", type=int, default=None)
     parser.set_defaults(func=run)
@@ -50,7 +52,13 @@ def run(args: argparse.Namespace) -> int:
     except ValueError:
         raise DataError(f"--fill must be a number, R,G,B or a fill mode name, got {args.fill!r}") from None
     output, region = face_cutout(
-        image, landmarks, diff, variant=args.variant, threshold=args.threshold, fill=fill, seed=args.seed,
+        image,
+        landmarks,
+        diff,
+        variant=args.variant,
+        threshold=args.threshold,
+        fill=fill,
+        seed=args.seed,
         return_region=True,
     )
     write_image(args.out, output)

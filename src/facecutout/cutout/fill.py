@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Union
 
 import cv2
 import numpy as np
@@ -13,7 +12,7 @@ from facecutout.cutout.regions import Region
 from facecutout.errors import InvalidInputError
 
 FILL_MODES = ("random", "random_uniform", "inpaint_telea", "inpaint_ns")
-Fill = Union[float, Sequence[float], str]
+Fill = float | Sequence[float] | str
 
 
 def check_fill(fill: object) -> Fill:
@@ -22,7 +21,9 @@ def check_fill(fill: object) -> Fill:
         return fill
     if isinstance(fill, str):
         if fill not in FILL_MODES:
-            raise InvalidInputError(f"fill must be a number, a per-channel sequence or one of {FILL_MODES}, got {fill!r}")
+            raise InvalidInputError(
+                f"fill must be a number, a per-channel sequence or one of {FILL_MODES}, got {fill!r}"
+            )
         return fill
     values = np.asarray(fill, dtype=object)
     if values.ndim > 1 or values.size == 0:
@@ -81,11 +82,10 @@ def apply_fill(image: np.ndarray, region: Region, fill: Fill, rng: np.random.Gen
     elif mode == "random_uniform":
         window[region.mask] = _noise(pixel_shape, image.dtype, rng)
     else:
-        cv2.fillConvexPoly(image, region.polygon, _cv_color(fill))
+        cv2.fillConvexPoly(image, region.polygon, _cv_color(fill, image))
 
 
-def _cv_color(value: float | np.ndarray) -> float | tuple[float, ...]:
-    """A resolved constant fill in the form cv2's drawing functions take."""
-    if np.ndim(value) == 0:
-        return float(value)
-    return tuple(float(channel) for channel in value)
+def _cv_color(value: float | np.ndarray, image: np.ndarray) -> tuple[float, ...]:
+    """A resolved constant fill as the per-channel tuple cv2's drawing functions take."""
+    channels = 1 if image.ndim == 2 else image.shape[2]
+    return tuple(np.broadcast_to(np.asarray(value, dtype=np.float64), (channels,)).tolist())

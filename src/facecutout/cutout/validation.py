@@ -35,11 +35,8 @@ def check_landmarks(landmarks: object, height: int, width: int, name: str = "lan
         points = np.asarray(landmarks, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise InvalidInputError(f"{name} must be an (N, 2) array of numbers: {exc}") from None
-    if points.ndim == 3 and points.shape[0] == 1:
-        points = points[0]
-    if points.ndim != 2 or points.shape[1] < 2:
+    if points.ndim != 2 or points.shape[1] != 2:
         raise InvalidInputError(f"{name} must have shape (N, 2), got shape {points.shape}")
-    points = points[:, :2]
     if points.shape[0] not in LANDMARK_COUNTS:
         raise InvalidInputError(
             f"{name} must hold 5 (MTCNN) or 68 (dlib/iBUG) points, got {points.shape[0]}; "
