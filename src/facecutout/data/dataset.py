@@ -1,0 +1,115 @@
+"""Torch datasets: augmented training crops with their landmarks and diff, and plain image lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset, default_collate
+
+from facecutout.cutout.face_points import sensory_points
+from facecutout.cutout.manipulation import binarize_diff
+from facecutout.data.augment import TrainTransform, eval_transform
+from facecutout.data.diffs import load_diff
+from facecutout.data.points import load_landmarks
+from facecutout.data.table import Sample
+from facecutout.fileio import read_rgb
+
+
+def image_tensor(image: np.ndarray) -> torch.Tensor:
+    """(H, W, 3) uint8 -> (3, H, W) uint8 tensor; normalisation happens on the model's device."""
+    return torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)))
+
+
+class FaceCropDataset(Dataset):
+    """Rows of the table as model inputs.
+
+    Each item holds ``image`` (3, S, S) uint8, ``label`` (float) and ``index``. In training mode
+    fakes carry their diff and landmarks through the augmentations so Face-Cutout respects the
+    manipulated region. With ``with_masks`` an item also holds ``landmarks`` (N, 2) float32
+    (zeros when unknown), ``has_landmarks``, ``manipulated`` (S, S) bool = moved diff >= level
+    (all False for reals) and ``region`` (S, S) bool, the pixels Face-Cutout cut.
+    """
+
+    def __init__(
+        self,
+        samples: Sequence[Sample],
+        size: int,
+        transform: TrainTransform | None = None,
+        with_masks: bool = False,
+        diff_level: int = 40,
+    ):
+        self.samples = list(samples)
+        self.size = size
+        self.transform = transform
+        self.evaluation = eval_transform(size)
+        self.with_masks = with_masks
+        self.diff_level = diff_level
+        self._seeded_with: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.samples)
+
+    def labels(self) -> np.ndarray:
+        return np.array([sample.label for sample in self.samples], dtype=np.int64)
+
+    def _reseed(self) -> None:
+        # torch seeds each DataLoader worker (and the main process) from the run's seed.
+        seed = torch.initial_seed() % 2**31
+        if seed != self._seeded_with and self.transform is not None:
+            self.transform.set_seed(seed)
+            self._seeded_with = seed
+
+    def __getitem__(self, index: int) -> dict:
+        sample = self.samples[index]
+        image = read_rgb(sample.image)
+        item: dict = {"label": torch.tensor(float(sample.label)), "index": index}
+        if self.transform is None:
+            item["image"] = image_tensor(self.evaluation(image=image)["image"])
+            return item
+        self._reseed()
+        landmarks = load_landmarks(sample.landmarks) if sample.landmarks is not None else None
+        diff = load_diff(sample, image) if sample.label == 1 else None
+        augmented = self.transform(image, landmarks, diff)
+        item["image"] = image_tensor(augmented.image)
+        if self.with_masks:
+            shape = augmented.image.shape[:2]
+            points = augmented.landmarks
+            item["has_landmarks"] = points is not None
+            item["landmarks"] = torch.from_numpy(
+                points if points is not None else np.zeros((5, 2), np.float32)
+            )
+            manipulated = (
+                binarize_diff(augmented.diff, level=self.diff_level)
+                if augmented.diff is not None
+                else np.zeros(shape, dtype=bool)
+            )
+            item["manipulated"] = torch.from_numpy(manipulated)
+            region = augmented.region if augmented.region is not None else np.zeros(shape, dtype=bool)
+            item["region"] = torch.from_numpy(region)
+        return item
+
+
+def collate_faces(items: list[dict]) -> dict:
+    """Default collation, except that landmark sets of different sizes are reduced to 5 sensory points."""
+    if "landmarks" in items[0] and len({item["landmarks"].shape[0] for item in items}) > 1:
+        for item in items:
+            item["landmarks"] = torch.from_numpy(sensory_points(item["landmarks"].numpy()).astype(np.float32))
+    return default_collate(items)
+
+
+class ImageListDataset(Dataset):
+    """Image files resized and padded for scoring: items ``image`` (3, S, S) uint8 and ``index``."""
+
+    def __init__(self, paths: Sequence[Path], size: int):
+        self.paths = list(paths)
+        self.transform = eval_transform(size)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, index: int) -> dict:
+        image = read_rgb(self.paths[index])
+        return {"image": image_tensor(self.transform(image=image)["image"]), "index": index}

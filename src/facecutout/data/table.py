@@ -1,0 +1,196 @@
+"""Read the paper's CSV layout into samples whose files exist, counting what is missing.
+
+A CSV has the columns ``video,file,label,original,frame,fold,dataset``; the files of a row live
+under ``ROOT/<dataset>/``: ``face_crops/<video>/<file>``, ``diffs/<video>/<stem>_diff.png`` (fakes)
+and ``original_landmarks/<original>/<stem>.npy``. Rows whose crop is missing are dropped and
+counted; the count is logged once per read, never retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from facecutout.errors import DataError
+
+logger = logging.getLogger(__name__)
+
+COLUMNS = ("video", "file", "label", "original", "frame", "fold", "dataset")
+NAME_COLUMNS = ("video", "file", "original", "dataset")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One face crop of the table with the paths of everything that belongs to it."""
+
+    row: str
+    dataset: str
+    video: str
+    original: str
+    frame: int
+    fold: int
+    label: int
+    image: Path
+    diff: Path | None
+    original_image: Path | None
+    landmarks: Path | None
+
+
+@dataclass
+class TableReport:
+    """Counts of one read: rows kept and rows or files that were missing."""
+
+    rows: int = 0
+    kept: int = 0
+    missing_image: int = 0
+    fakes_without_diff: int = 0
+    diffs_from_original: int = 0
+    without_landmarks: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def log(self) -> None:
+        """Log the counts once, with a few examples of missing files."""
+        logger.info(
+            "read %d rows, kept %d; %d missing face crops; fakes: %d diffs computed from the original crop, "
+            "%d without any diff; %d rows without landmarks",
+            self.rows,
+            self.kept,
+            self.missing_image,
+            self.diffs_from_original,
+            self.fakes_without_diff,
+            self.without_landmarks,
+        )
+        if self.missing_image:
+            logger.warning(
+                "%d rows have no face crop and are skipped, e.g. %s",
+                self.missing_image,
+                "; ".join(self.examples[:3]),
+            )
+
+
+def resolve_csv(root: Path, csv: str | os.PathLike) -> Path:
+    """A CSV given as is, or relative to the data root."""
+    path = Path(csv)
+    if path.is_file():
+        return path
+    if (root / path).is_file():
+        return root / path
+    raise DataError(f"CSV {csv} not found (looked as given and under {root})")
+
+
+def read_table(csv_path: Path) -> pd.DataFrame:
+    """Read and validate one CSV: the columns, integer labels in {0, 1} and integer folds."""
+    try:
+        table = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError) as error:
+        raise DataError(f"cannot read CSV {csv_path}: {error}") from None
+    missing = [column for column in COLUMNS if column not in table.columns]
+    if missing:
+        raise DataError(
+            f"CSV {csv_path} lacks the columns {missing}; expected {','.join(COLUMNS)}, "
+            f"got {','.join(table.columns)}"
+        )
+    for column in ("label", "fold", "frame"):
+        numbers = pd.to_numeric(table[column], errors="coerce")
+        bad = numbers.isna() | (numbers != numbers.round())
+        if bad.any():
+            line = int(bad.to_numpy().argmax()) + 2
+            raise DataError(
+                f"{csv_path}:{line}: column {column} must be an integer, got {table[column][bad].iloc[0]!r}"
+            )
+        table[column] = numbers.astype(int)
+    bad_label = ~table["label"].isin([0, 1])
+    if bad_label.any():
+        line = int(bad_label.to_numpy().argmax()) + 2
+        raise DataError(
+            f"{csv_path}:{line}: label must be 0 (real) or 1 (fake), got {table['label'][bad_label].iloc[0]}"
+        )
+    return table
+
+
+def _inside(root: Path, path: Path, where: str) -> Path:
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root):
+        raise DataError(f"{where}: path {path} leaves the data root {root}")
+    return path
+
+
+def _check_names(values: dict[str, str], where: str) -> None:
+    for column, value in values.items():
+        parts = Path(value).parts
+        if not value or Path(value).is_absolute() or ".." in parts or len(parts) != 1:
+            raise DataError(f"{where}: column {column} must be a plain file or folder name, got {value!r}")
+
+
+def samples_from_table(root: Path, table: pd.DataFrame, source: str, report: TableReport) -> list[Sample]:
+    """The samples of one validated table whose face crop exists under ``root``."""
+    resolved_root = root.resolve()
+    samples = []
+    for index, row in enumerate(table.itertuples(index=False), start=2):
+        where = f"{source}:{index}"
+        _check_names({column: getattr(row, column) for column in NAME_COLUMNS}, where)
+        report.rows += 1
+        base = root / row.dataset
+        stem = Path(row.file).stem
+        image = _inside(resolved_root, base / "face_crops" / row.video / row.file, where)
+        if not image.is_file():
+            report.missing_image += 1
+            report.examples.append(f"{where} {image}")
+            continue
+        landmarks = _inside(resolved_root, base / "original_landmarks" / row.original / f"{stem}.npy", where)
+        if not landmarks.is_file():
+            landmarks = None
+            report.without_landmarks += 1
+        diff = original_image = None
+        if row.label == 1:
+            diff = _inside(resolved_root, base / "diffs" / row.video / f"{stem}_diff.png", where)
+            if not diff.is_file():
+                diff = None
+                original_image = _inside(resolved_root, base / "face_crops" / row.original / row.file, where)
+                if original_image.is_file():
+                    report.diffs_from_original += 1
+                else:
+                    original_image = None
+                    report.fakes_without_diff += 1
+        samples.append(
+            Sample(
+                where,
+                row.dataset,
+                row.video,
+                row.original,
+                row.frame,
+                row.fold,
+                row.label,
+                image,
+                diff,
+                original_image,
+                landmarks,
+            )
+        )
+        report.kept += 1
+    return samples
+
+
+def load_samples(
+    root: str | os.PathLike, csvs: Sequence[str | os.PathLike]
+) -> tuple[list[Sample], TableReport]:
+    """Read every CSV under ``root`` into samples; logs the counts of what is missing once."""
+    data_root = Path(root)
+    if not data_root.is_dir():
+        raise DataError(f"data root {data_root} is not a folder")
+    if not csvs:
+        raise DataError(f"no CSV given for data root {data_root} (one per dataset, e.g. celebdf.csv)")
+    report = TableReport()
+    samples: list[Sample] = []
+    for csv in csvs:
+        path = resolve_csv(data_root, csv)
+        samples.extend(samples_from_table(data_root, read_table(path), str(path), report))
+    report.log()
+    if not samples:
+        raise DataError(f"no usable rows in {', '.join(map(str, csvs))} under {data_root}")
+    return samples, report

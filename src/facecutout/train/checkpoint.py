@@ -1,0 +1,57 @@
+"""Load a training checkpoint for inference: weights only, strict, with errors naming the file."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import torch
+
+from facecutout.errors import CheckpointError, FaceCutoutError
+
+
+def read_checkpoint(path: str | os.PathLike) -> dict:
+    """The checkpoint's dict, read with ``weights_only=True`` (no arbitrary code is unpickled)."""
+    file = Path(path)
+    if not file.is_file():
+        raise CheckpointError(f"checkpoint {file} does not exist")
+    try:
+        content = torch.load(file, map_location="cpu", weights_only=True)
+    except (RuntimeError, OSError, EOFError, ValueError, pickle.UnpicklingError) as error:
+        raise CheckpointError(f"cannot read checkpoint {file} (weights only): {error}") from None
+    if not isinstance(content, dict) or "state_dict" not in content:
+        raise CheckpointError(f"checkpoint {file} has no state_dict: not a facecutout training checkpoint")
+    return content
+
+
+def load_classifier(
+    path: str | os.PathLike, device: str | torch.device = "cpu", model_name: str | None = None
+):
+    """The trained :class:`DeepfakeClassifier` of a checkpoint, in eval mode on ``device``.
+
+    ``model_name`` overrides the architecture recorded in the checkpoint; a state dict that does not
+    fit the architecture is a CheckpointError naming the file.
+    """
+    from facecutout.train.module import DeepfakeClassifier
+
+    content = read_checkpoint(path)
+    config = (content.get("hyper_parameters") or {}).get("config")
+    if not isinstance(config, dict):
+        raise CheckpointError(f"checkpoint {path} has no facecutout training config in its hyper_parameters")
+    config = {**config, "model": {**config["model"], "pretrained": False, "pretrained_file": None}}
+    config["data"] = {**config["data"], "cutout_on_device": False}
+    if model_name:
+        config["model"]["name"] = model_name
+    try:
+        model = DeepfakeClassifier(config, pretrained=False)
+    except FaceCutoutError as error:
+        raise CheckpointError(f"checkpoint {path}: {error}") from None
+    try:
+        model.load_state_dict(content["state_dict"], strict=True)
+    except RuntimeError as error:
+        summary = " ".join(str(error).split())[:400]
+        raise CheckpointError(
+            f"checkpoint {path} does not match the model {config['model']['name']}: {summary}"
+        ) from None
+    return model.eval().to(device)

@@ -1,0 +1,100 @@
+"""The LightningDataModule: CSV rows -> leak-checked fold split -> training and validation loaders."""
+
+from __future__ import annotations
+
+import logging
+
+import lightning as L
+from torch.utils.data import DataLoader
+
+from facecutout.data.augment import CutoutSettings, TrainTransform
+from facecutout.data.dataset import FaceCropDataset, collate_faces
+from facecutout.data.folds import check_no_leakage, leaked_originals, split_folds
+from facecutout.data.sampling import balanced_sampler
+from facecutout.data.table import Sample, TableReport, load_samples
+from facecutout.train.config import DataConfig
+
+logger = logging.getLogger(__name__)
+
+
+class FaceDataModule(L.LightningDataModule):
+    """Training rows = every fold but ``val_fold`` (or ``train_folds``); validation = ``val_fold``."""
+
+    def __init__(self, config: DataConfig, seed: int = 0):
+        super().__init__()
+        self.config = config
+        self.seed = seed
+        self.train_samples: list[Sample] = []
+        self.val_samples: list[Sample] = []
+        self.report: TableReport | None = None
+
+    def prepare_samples(self) -> None:
+        """Read the CSVs and split the folds (once); raises DataError on empty folds or leakage."""
+        if self.report is not None:
+            return
+        config = self.config
+        samples, self.report = load_samples(config.root, config.csvs)
+        self.train_samples, self.val_samples = split_folds(samples, config.val_fold, config.train_folds)
+        if config.allow_fold_leakage:
+            leaked = leaked_originals(self.train_samples, self.val_samples)
+            if leaked:
+                logger.warning("%d original videos are in both training and validation folds", len(leaked))
+        else:
+            check_no_leakage(self.train_samples, self.val_samples)
+        fakes_without_cutout = sum(
+            1 for sample in self.train_samples if sample.label == 1 and sample.landmarks is None
+        )
+        if config.augmentation == "face_cutout" and fakes_without_cutout:
+            logger.warning(
+                "%d training fakes have no landmarks: Face-Cutout skips them", fakes_without_cutout
+            )
+        logger.info(
+            "fold %d: %d training rows, %d validation rows",
+            config.val_fold,
+            len(self.train_samples),
+            len(self.val_samples),
+        )
+
+    def setup(self, stage: str | None = None) -> None:
+        self.prepare_samples()
+        config = self.config
+        settings = CutoutSettings(
+            augmentation=config.augmentation,
+            p=config.augmentation_p,
+            variant=config.cutout_variant,
+            threshold=config.cutout_threshold,
+            fill=config.cutout_fill,
+            diff_level=config.diff_level,
+        )
+        on_device = config.cutout_on_device and config.augmentation == "face_cutout"
+        transform = TrainTransform(config.image_size, settings, cutout_step=not on_device)
+        self.train_dataset = FaceCropDataset(
+            self.train_samples,
+            config.image_size,
+            transform,
+            with_masks=on_device,
+            diff_level=config.diff_level,
+        )
+        self.val_dataset = FaceCropDataset(self.val_samples, config.image_size)
+
+    def _loader(self, dataset: FaceCropDataset, train: bool) -> DataLoader:
+        config = self.config
+        sampler = balanced_sampler(dataset.labels(), self.seed) if train and config.balance else None
+        return DataLoader(
+            dataset,
+            batch_size=config.batch_size,
+            shuffle=train and sampler is None,
+            sampler=sampler,
+            num_workers=config.num_workers,
+            persistent_workers=config.num_workers > 0,
+            pin_memory=self.trainer is not None
+            and self.trainer.accelerator.__class__.__name__ == "CUDAAccelerator",
+            drop_last=train and len(dataset) > config.batch_size,
+            collate_fn=collate_faces,
+        )
+
+    def train_dataloader(self) -> DataLoader:
+        return self._loader(self.train_dataset, train=True)
+
+    def val_dataloader(self) -> DataLoader:
+        return self._loader(self.val_dataset, train=False)

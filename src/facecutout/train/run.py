@@ -1,0 +1,141 @@
+"""``train(config) -> TrainResult``: one Lightning run with checkpoints, early stopping, logs and resume."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from facecutout.errors import CheckpointError, DataError
+from facecutout.offline import configure_offline
+from facecutout.train.config import TrainConfig
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainResult:
+    """What a run produced: the best checkpoint (and its copy), the logs and the per-epoch metrics."""
+
+    best_checkpoint: Path
+    best_copy: Path
+    best_score: float
+    monitor: str
+    last_checkpoint: Path | None
+    out_dir: Path
+    log_dir: Path
+    history: list[dict] = field(default_factory=list)
+    train_samples: int = 0
+    val_samples: int = 0
+    resumed_from: Path | None = None
+
+
+def resume_path(config: TrainConfig, checkpoint_dir: Path) -> Path | None:
+    """The checkpoint to continue from: "auto" -> last.ckpt if present, "never" -> None, else the path."""
+    if config.resume == "never":
+        return None
+    if config.resume == "auto":
+        last = checkpoint_dir / "last.ckpt"
+        return last if last.is_file() else None
+    path = Path(config.resume)
+    if not path.is_file():
+        raise CheckpointError(f"resume checkpoint {path} does not exist")
+    return path
+
+
+def copy_atomic(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", delete=False) as handle:
+        temporary = Path(handle.name)
+    try:
+        shutil.copyfile(source, temporary)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def train(config: TrainConfig) -> TrainResult:
+    """Train a detector as configured; returns where the best checkpoint and the logs are."""
+    configure_offline()
+    config.validate()
+    import lightning as L
+    from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint
+    from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
+
+    from facecutout.fileio import atomic_write_bytes
+    from facecutout.train.datamodule import FaceDataModule
+    from facecutout.train.history import EpochHistory, read_history
+    from facecutout.train.module import DeepfakeClassifier
+
+    out = Path(config.out_dir)
+    checkpoint_dir = out / "checkpoints"
+    resume = resume_path(config, checkpoint_dir)
+    L.seed_everything(config.seed, workers=True, verbose=False)
+    datamodule = FaceDataModule(config.data, seed=config.seed)
+    datamodule.prepare_samples()
+    model = DeepfakeClassifier(config.to_dict())
+    atomic_write_bytes(out / "config.yaml", config.to_yaml().encode())
+
+    trainer_config = config.trainer
+    checkpoint = ModelCheckpoint(
+        dirpath=checkpoint_dir,
+        filename="epoch{epoch:03d}-" + trainer_config.monitor + "{" + trainer_config.monitor + ":.4f}",
+        monitor=trainer_config.monitor,
+        mode=trainer_config.monitor_mode,
+        save_top_k=1,
+        save_last=True,
+        auto_insert_metric_name=False,
+    )
+    early_stopping = EarlyStopping(
+        monitor=trainer_config.monitor,
+        mode=trainer_config.monitor_mode,
+        patience=trainer_config.early_stopping_patience,
+    )
+    csv_logger = CSVLogger(out / "logs", name="csv")
+    loggers = [csv_logger, TensorBoardLogger(out / "logs", name="tensorboard")]
+    trainer = L.Trainer(
+        max_epochs=trainer_config.max_epochs,
+        accelerator=trainer_config.accelerator,
+        devices=trainer_config.devices,
+        strategy=trainer_config.strategy,
+        num_nodes=trainer_config.num_nodes,
+        precision=trainer_config.precision,
+        limit_train_batches=trainer_config.limit_train_batches,
+        limit_val_batches=trainer_config.limit_val_batches,
+        log_every_n_steps=trainer_config.log_every_n_steps,
+        gradient_clip_val=trainer_config.gradient_clip_val,
+        enable_progress_bar=trainer_config.progress_bar,
+        callbacks=[EpochHistory(out / "history.json"), checkpoint, early_stopping],
+        logger=loggers,
+        default_root_dir=out,
+        enable_model_summary=False,
+    )
+    if resume is not None:
+        logger.info("resuming from %s", resume)
+    trainer.fit(model, datamodule=datamodule, ckpt_path=resume)
+
+    if not checkpoint.best_model_path:
+        raise DataError(
+            f"no checkpoint was saved in {checkpoint_dir}: did validation run on fold {config.data.val_fold}?"
+        )
+    best = Path(checkpoint.best_model_path)
+    best_copy = Path(config.best_checkpoint) if config.best_checkpoint else out / "best.ckpt"
+    copy_atomic(best, best_copy)
+    last = checkpoint_dir / "last.ckpt"
+    score = checkpoint.best_model_score
+    return TrainResult(
+        best_checkpoint=best,
+        best_copy=best_copy,
+        best_score=float(score) if score is not None else float("nan"),
+        monitor=trainer_config.monitor,
+        last_checkpoint=last if last.is_file() else None,
+        out_dir=out,
+        log_dir=Path(csv_logger.log_dir),
+        history=read_history(out / "history.json"),
+        train_samples=len(datamodule.train_samples),
+        val_samples=len(datamodule.val_samples),
+        resumed_from=resume,
+    )
