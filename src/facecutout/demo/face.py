@@ -1,0 +1,64 @@
+"""The embedded face: scikit-image's public-domain ``astronaut``, detected with both landmark backends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from facecutout.errors import DataError
+
+CROP_MARGIN = 1 / 3
+"""Margin added on each side of the face box, as a share of the box side (the paper's crops)."""
+
+
+@dataclass(frozen=True)
+class DetectedFace:
+    """A face crop with the 68 dlib points and the 5 MTCNN points, both in crop coordinates."""
+
+    image: np.ndarray
+    points68: np.ndarray
+    points5: np.ndarray
+
+
+def astronaut() -> np.ndarray:
+    """The astronaut image (512 x 512 RGB uint8), shipped inside scikit-image: no download."""
+    from skimage import data
+
+    return np.ascontiguousarray(data.astronaut())
+
+
+def crop_box(
+    box: np.ndarray, height: int, width: int, margin: float = CROP_MARGIN
+) -> tuple[int, int, int, int]:
+    """The box (x1, y1, x2, y2) grown by ``margin`` x its side on each side, clipped to the image."""
+    x1, y1, x2, y2 = (float(value) for value in box)
+    grow_x, grow_y = (x2 - x1) * margin, (y2 - y1) * margin
+    return (
+        max(int(x1 - grow_x), 0),
+        max(int(y1 - grow_y), 0),
+        min(int(np.ceil(x2 + grow_x)), width),
+        min(int(np.ceil(y2 + grow_y)), height),
+    )
+
+
+def detect_face(image: np.ndarray, source: str = "image") -> DetectedFace:
+    """Detect the primary face with MTCNN (5 points) and dlib (68 points); crop it with the paper's margin.
+
+    The crop box is MTCNN's box grown by CROP_MARGIN; both point sets are moved into the crop.
+    """
+    from facecutout.landmarks import get_detector, primary_face
+
+    found = {}
+    for backend in ("mtcnn", "dlib68"):
+        face = primary_face(get_detector(backend).detect(image))
+        if face is None:
+            raise DataError(f"{source}: the {backend} backend found no face")
+        found[backend] = face
+    x1, y1, x2, y2 = crop_box(found["mtcnn"].box, *image.shape[:2])
+    offset = np.array([x1, y1], dtype=np.float64)
+    return DetectedFace(
+        image=np.ascontiguousarray(image[y1:y2, x1:x2]),
+        points68=found["dlib68"].points.astype(np.float64) - offset,
+        points5=found["mtcnn"].points.astype(np.float64) - offset,
+    )
