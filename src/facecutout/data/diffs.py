@@ -7,15 +7,7 @@ import numpy as np
 from facecutout.data.table import Sample
 from facecutout.errors import DataError
 from facecutout.fileio import read_grey, read_rgb
-
-
-def ssim_diff(original: np.ndarray, fake: np.ndarray) -> np.ndarray:
-    """Grey (1 - SSIM(original, fake)) * 255 as uint8 (H, W), the layout's diff definition."""
-    from skimage.metrics import structural_similarity
-
-    _, similarity = structural_similarity(original, fake, channel_axis=2, full=True, data_range=255)
-    dissimilarity = np.clip(1.0 - similarity.mean(axis=2), 0.0, 1.0)
-    return (dissimilarity * 255).astype(np.uint8)
+from facecutout.preprocess.ssim import ssim_diff
 
 
 def load_diff(sample: Sample, fake: np.ndarray) -> np.ndarray | None:

@@ -18,18 +18,24 @@ def build_device_cutout(config: DataConfig) -> torch.nn.Module:
             f"{error}"
         ) from None
     return BatchFaceCutout(
-        variant=config.cutout_variant, threshold=config.cutout_threshold, fill=config.cutout_fill
+        variant=config.cutout_variant,
+        threshold=config.cutout_threshold,
+        fill=config.cutout_fill,
+        p=config.augmentation_p,
     )
 
 
-def apply_device_cutout(cutout: torch.nn.Module, batch: dict, p: float) -> torch.Tensor:
-    """Cut the images of the batch that have landmarks, each with probability ``p``; returns the images."""
+def apply_device_cutout(cutout: torch.nn.Module, batch: dict) -> torch.Tensor:
+    """Cut the images of the batch that have landmarks (each with the module's probability).
+
+    Fakes carry their manipulated region (moved diff >= level) so the overlap rule applies; reals
+    carry an empty region, i.e. no constraint. Returns the images; the batch is not modified.
+    """
     images = batch["image"]
-    chosen = batch["has_landmarks"].to(images.device) & (torch.rand(len(images), device=images.device) < p)
-    if not chosen.any():
+    index = batch["has_landmarks"].to(images.device).nonzero().squeeze(1)
+    if index.numel() == 0:
         return images
-    index = chosen.nonzero().squeeze(1)
-    cut, _ = cutout(images[index], batch["landmarks"][index], batch["manipulated"][index])
+    cut, _ = cutout(images[index], batch["landmarks"][index].float(), batch["manipulated"][index])
     images = images.clone()
-    images[index] = cut.to(images.dtype)
+    images[index] = cut
     return images
