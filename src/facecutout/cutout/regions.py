@@ -51,17 +51,16 @@ class Region:
 def rasterize_convex(polygon: np.ndarray, height: int, width: int) -> Region | None:
     """Fill a convex polygon (K, 2) of (x, y) points inside an image; None if nothing is inside."""
     points = np.rint(polygon).astype(np.int32)
-    low_x, low_y = points.min(axis=0).tolist()
-    high_x, high_y = points.max(axis=0).tolist()
-    x0, y0, x1, y1 = max(low_x, 0), max(low_y, 0), min(high_x, width - 1), min(high_y, height - 1)
-    if x1 < x0 or y1 < y0:
+    left, top, box_width, box_height = cv2.boundingRect(points)
+    x0, y0 = max(left, 0), max(top, 0)
+    x1, y1 = min(left + box_width, width), min(top + box_height, height)
+    if x1 <= x0 or y1 <= y0:
         return None
-    local = np.zeros((y1 - y0 + 1, x1 - x0 + 1), dtype=np.uint8)
+    local = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
     cv2.fillConvexPoly(local, points - np.array([x0, y0], dtype=np.int32), 1)
-    mask = local.view(bool)
-    if not mask.any():
+    if not cv2.countNonZero(local):
         return None
-    return Region(y0, x0, mask, points)
+    return Region(y0, x0, local.view(bool), points)
 
 
 def band_polygon(start: Sequence[float], end: Sequence[float], half_width: float) -> np.ndarray:
@@ -98,22 +97,23 @@ _PERMUTATIONS = {count: list(permutations(range(count))) for count in (1, 2, 3)}
 
 def convex_hull(points: np.ndarray) -> np.ndarray:
     """Convex hull (K, 2) of (x, y) points, in order; never self-intersecting."""
-    return cv2.convexHull(points.astype(np.float32))[:, 0, :].astype(np.float64)
+    return cv2.convexHull(points.astype(np.float32, copy=False)).reshape(-1, 2)
 
 
-def clip_half_plane(polygon: np.ndarray, origin: np.ndarray, normal: np.ndarray) -> np.ndarray:
+def clip_half_plane(polygon: np.ndarray, origin: Sequence[float], normal: Sequence[float]) -> np.ndarray:
     """Part of a convex polygon where (p - origin) . normal >= 0 (one Sutherland-Hodgman pass)."""
-    side = (polygon - origin) @ normal
+    (origin_x, origin_y), (normal_x, normal_y) = origin, normal
+    vertices = polygon.tolist()
+    sides = [(x - origin_x) * normal_x + (y - origin_y) * normal_y for x, y in vertices]
     kept = []
-    count = len(polygon)
-    for i in range(count):
-        j = (i + 1) % count
-        if side[i] >= 0:
-            kept.append(polygon[i])
-        if (side[i] >= 0) != (side[j] >= 0):
-            t = side[i] / (side[i] - side[j])
-            kept.append(polygon[i] + t * (polygon[j] - polygon[i]))
-    return np.array(kept).reshape(-1, 2)
+    for i, ((x, y), side) in enumerate(zip(vertices, sides, strict=True)):
+        (next_x, next_y), next_side = vertices[i - len(vertices) + 1], sides[i - len(vertices) + 1]
+        if side >= 0:
+            kept.append((x, y))
+        if (side >= 0) != (next_side >= 0):
+            t = side / (side - next_side)
+            kept.append((x + t * (next_x - x), y + t * (next_y - y)))
+    return np.array(kept, dtype=np.float64).reshape(-1, 2)
 
 
 def sensory_candidates(
@@ -151,20 +151,19 @@ def hull_candidates(
     for index in random_order(len(strategies), rng):
         strategy = strategies[index]
         if strategy == "run":
-            start = int(rng.integers(count))
-            longest = int(rng.integers(MIN_RUN, count // 2 + 1))
+            start = int(rng.random() * count)
+            longest = MIN_RUN + int(rng.random() * (count // 2 + 1 - MIN_RUN))
             for length in range(longest, MIN_RUN - 1, -1):
                 yield convex_hull(outline[(start + np.arange(length)) % count])
         elif strategy == "subset":
             for _ in range(subset_tries):
-                size = int(rng.integers(MIN_RUN, count // 2 + 1))
-                yield convex_hull(outline[rng.choice(count, size, replace=False)])
+                size = MIN_RUN + int(rng.random() * (count // 2 + 1 - MIN_RUN))
+                yield convex_hull(outline[rng.random(count).argsort()[:size]])
         else:
             hull = convex_hull(outline)
-            angle = rng.uniform(0.0, np.pi)
-            normal = np.array([np.cos(angle), np.sin(angle)])
-            centroid = hull.mean(axis=0)
+            angle = rng.random() * math.pi
+            centroid = hull.mean(axis=0).tolist()
             for sign in (1.0, -1.0) if rng.random() < 0.5 else (-1.0, 1.0):
-                half = clip_half_plane(hull, centroid, sign * normal)
+                half = clip_half_plane(hull, centroid, (sign * math.cos(angle), sign * math.sin(angle)))
                 if len(half) >= 3:
                     yield half

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
+import cv2
 import numpy as np
 
 from facecutout.cutout.regions import (
@@ -85,13 +86,17 @@ def first_admissible(
     """Rasterise candidates in order; return the first that hides at most ``threshold`` of M."""
     budget = None
     if manipulated is not None:
-        total = int(np.count_nonzero(manipulated))
+        manipulated = manipulated.view(np.uint8)
+        total = cv2.countNonZero(manipulated)
         if total:
             budget = threshold * total
     for polygon in polygons:
         region = rasterize_convex(polygon, height, width)
         if region is None:
             continue
-        if budget is None or np.count_nonzero(manipulated[region.window] & region.mask) <= budget:
+        if budget is None:
+            return region
+        hidden = cv2.countNonZero(cv2.bitwise_and(manipulated[region.window], region.mask.view(np.uint8)))
+        if hidden <= budget:
             return region
     return None
