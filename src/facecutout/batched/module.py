@@ -1,0 +1,74 @@
+"""Face-Cutout on a batch as an ``nn.Module`` for a training step (no gradients, any device)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from facecutout.batched.fill import resolve_fill
+from facecutout.batched.functional import batch_face_cutout
+from facecutout.batched.validation import check_generator, check_probability
+from facecutout.cutout.fill import Fill, check_fill
+from facecutout.cutout.regions import HULL_STRATEGIES, SENSORY_FEATURES
+from facecutout.cutout.selection import check_choices, check_variant
+from facecutout.cutout.validation import check_threshold
+
+
+class BatchFaceCutout(nn.Module):
+    """Cut each image of a batch with probability ``p`` (see :func:`batch_face_cutout`).
+
+    ``forward(images, landmarks, masks=None, generator=None) -> (images_out, regions)``: images
+    (B, C, H, W) uint8 or float, landmarks (B, 5 or 68, 2) (x, y) pixels, masks (B, H, W) bool
+    manipulated regions or None. Outputs live on the images' device; no gradient flows.
+    """
+
+    def __init__(
+        self,
+        variant: str = "random",
+        threshold: float = 0.3,
+        fill: Fill = 0,
+        p: float = 0.5,
+        features: Sequence[str] = SENSORY_FEATURES,
+        strategies: Sequence[str] = HULL_STRATEGIES,
+    ):
+        super().__init__()
+        self.variant = check_variant(variant)
+        self.threshold = check_threshold(threshold)
+        self.fill = check_fill(fill)
+        self.p = check_probability(p)
+        self.features = check_choices(features, SENSORY_FEATURES, "features")
+        self.strategies = check_choices(strategies, HULL_STRATEGIES, "strategies")
+
+    @torch.no_grad()
+    def forward(
+        self,
+        images: torch.Tensor,
+        landmarks: torch.Tensor,
+        masks: torch.Tensor | None = None,
+        generator: torch.Generator | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Return the cut batch and the (B, H, W) bool regions (all False for untouched images)."""
+        if isinstance(images, torch.Tensor):
+            resolve_fill(self.fill, images)
+            check_generator(generator, images.device)
+            draws = torch.rand(images.shape[0], generator=generator, device=images.device)
+            apply_to = draws < self.p
+        else:
+            apply_to = None  # batch_face_cutout reports the bad images argument
+        return batch_face_cutout(
+            images,
+            landmarks,
+            masks,
+            variant=self.variant,
+            threshold=self.threshold,
+            fill=self.fill,
+            generator=generator,
+            features=self.features,
+            strategies=self.strategies,
+            apply_to=apply_to,
+        )
+
+    def extra_repr(self) -> str:
+        return f"variant={self.variant!r}, threshold={self.threshold}, fill={self.fill!r}, p={self.p}"

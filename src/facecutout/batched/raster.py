@@ -1,0 +1,77 @@
+"""Rasterising convex candidates as row spans: half-plane tests at pixel centres, solved per row.
+
+Pixel (x, y) has its centre at integer coordinates (x, y), as in OpenCV's drawing functions. A
+pixel is in a candidate iff its centre lies in the candidate's box and passes every line
+a * x + b * y + c >= 0. On row y each line with a != 0 bounds x from one side, so the pixels of a
+convex candidate on a row are one span [left, right]: no per-pixel work is needed to measure a
+candidate, only to paint the chosen one.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def row_spans(lines: torch.Tensor, boxes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Rows (A, h) and inclusive column spans left, right (A, h) of A candidates.
+
+    Args:
+        lines: (A, E, 3) half-plane lines (zero lines always hold), floating point.
+        boxes: (A, 4) int64 (x0, y0, x1, y1), clipped to the image.
+
+    Returns:
+        rows = y0 + 0..h-1 with h the tallest box, and int64 spans; a row outside its box or not
+        crossed by the candidate has left > right.
+    """
+    extent = (boxes[:, 3] - boxes[:, 1] + 1).clamp(min=0)
+    height = int(extent.max()) if len(boxes) else 0
+    rows = boxes[:, 1:2] + torch.arange(height, device=boxes.device)
+    y = rows.to(lines.dtype)[..., None]
+    a, b, c = (lines[:, None, :, index] for index in range(3))
+    need = -(b * y + c)  # a * x >= need
+    bound = need / a
+    inf = torch.tensor(float("inf"), dtype=lines.dtype, device=lines.device)
+    lower = torch.where(a > 0, bound.ceil(), -inf).amax(-1)
+    upper = torch.where(a < 0, bound.floor(), inf).amin(-1)
+    blocked = ((a == 0) & (need > 0)).any(-1) | (rows > boxes[:, 3:4])
+    left = torch.maximum(lower, boxes[:, 0:1].to(lines.dtype)).to(torch.int64)
+    right = torch.minimum(upper, boxes[:, 2:3].to(lines.dtype)).to(torch.int64)
+    return rows, left, torch.where(blocked, left - 1, right)
+
+
+def span_areas(left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
+    """(A,) number of pixels of each candidate's spans (A, h)."""
+    return (right - left + 1).clamp(min=0).sum(1)
+
+
+def row_prefix_counts(masks: torch.Tensor) -> torch.Tensor:
+    """(B, H, W) inclusive running count of mask pixels along each row (int32)."""
+    dtype = torch.int16 if masks.shape[2] < 2**15 else torch.int32
+    return masks.view(torch.uint8).cumsum(2, dtype=dtype)
+
+
+def span_counts(
+    prefix: torch.Tensor, images: torch.Tensor, rows: torch.Tensor, left: torch.Tensor, right: torch.Tensor
+) -> torch.Tensor:
+    """(A,) mask pixels inside each candidate's spans, from ``row_prefix_counts`` of the masks."""
+    height, width = prefix.shape[1:]
+    filled = right >= left
+    image = images[:, None].expand_as(rows)
+    row = rows.clamp(max=height - 1)
+    last = prefix[image, row, right.clamp(0, width - 1)].to(torch.int32)
+    before = prefix[image, row, (left - 1).clamp(0, width - 1)].to(torch.int32)
+    before = torch.where(left > 0, before, 0)
+    return torch.where(filled, last - before, 0).sum(1)
+
+
+def span_pixels(left: torch.Tensor, right: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Image, row and column indices of every pixel of per-image row spans (B, H), in raster order."""
+    batch, height = left.shape
+    lengths = (right - left + 1).clamp(min=0).flatten()
+    total = int(lengths.sum())
+    line = torch.repeat_interleave(torch.arange(len(lengths), device=left.device), lengths, output_size=total)
+    starts = torch.cumsum(lengths, 0) - lengths
+    columns = left.flatten()[line] + torch.arange(total, device=left.device) - starts[line]
+    image = torch.arange(batch, device=left.device).repeat_interleave(height)
+    row = torch.arange(height, device=left.device).repeat(batch)
+    return image[line], row[line], columns
