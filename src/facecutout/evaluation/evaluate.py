@@ -1,0 +1,190 @@
+"""``evaluate(checkpoint, ..., out_dir)``: score a labelled set; write metrics, per-image/video CSVs, curves.
+
+Two inputs: the paper's training layout (``data_root`` + ``csvs``, optionally one ``fold``) with
+videos known, or a folder of images with a ``filename,label`` CSV (the paper's 1650-image
+validation format, every row scored; an optional ``video`` column enables video metrics).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from facecutout.errors import DataError, InvalidInputError
+from facecutout.evaluation.aggregate import aggregate
+from facecutout.evaluation.metrics import METRIC_KEYS, compute_metrics
+from facecutout.fileio import atomic_write_bytes
+
+logger = logging.getLogger(__name__)
+
+LABEL_WORDS = {"0": 0, "1": 1, "real": 0, "fake": 1}
+
+
+def read_labelled_images(images_dir: str | os.PathLike, labels_csv: str | os.PathLike) -> pd.DataFrame:
+    """The ``filename,label`` CSV with resolved ``path`` and integer ``label``; every row is checked."""
+    folder = Path(images_dir)
+    if not folder.is_dir():
+        raise DataError(f"images folder {folder} does not exist")
+    try:
+        table = pd.read_csv(labels_csv, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError) as error:
+        raise DataError(f"cannot read labels CSV {labels_csv}: {error}") from None
+    table.columns = [column.strip().lower() for column in table.columns]
+    if not {"filename", "label"} <= set(table.columns):
+        raise DataError(
+            f"labels CSV {labels_csv} needs the columns filename,label; got {','.join(table.columns)}"
+        )
+    root = folder.resolve()
+    paths, labels = [], []
+    for line, (name, label) in enumerate(zip(table["filename"], table["label"], strict=True), start=2):
+        where = f"{labels_csv}:{line}"
+        word = label.strip().lower()
+        if word not in LABEL_WORDS:
+            raise DataError(f"{where}: label must be 0/1 or real/fake, got {label!r}")
+        path = folder / name.strip()
+        if not path.resolve().is_relative_to(root):
+            raise DataError(f"{where}: filename {name!r} leaves the images folder {folder}")
+        if not path.is_file():
+            raise DataError(f"{where}: image {path} does not exist")
+        paths.append(path)
+        labels.append(LABEL_WORDS[word])
+    if not paths:
+        raise DataError(f"labels CSV {labels_csv} has no rows")
+    table["path"] = paths
+    table["label"] = labels
+    return table
+
+
+def _json_ready(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(item) for item in value]
+    return value
+
+
+def video_table(per_image: pd.DataFrame, strategy: str) -> pd.DataFrame:
+    """One row per video: its label (all its rows must agree), face count and aggregated score."""
+    rows = []
+    for (dataset, video), group in per_image.groupby(["dataset", "video"], sort=True):
+        labels = group["label"].unique()
+        if len(labels) != 1:
+            raise DataError(f"video {dataset}/{video} has rows labelled both real and fake")
+        rows.append(
+            {
+                "dataset": dataset,
+                "video": video,
+                "label": int(labels[0]),
+                "faces": len(group),
+                "score": aggregate(group["score"].to_numpy(), strategy),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def format_table(metrics: dict) -> str:
+    """A plain-text table: one line per level (frame, video)."""
+    levels = [("frame", metrics)] + ([("video", metrics["video"])] if metrics.get("video") else [])
+    header = f"{'level':<7}{'n':>7}" + "".join(f"{key:>14}" for key in METRIC_KEYS)
+    lines = [header]
+    for name, values in levels:
+        cells = "".join(
+            f"{'nan' if values[key] is None or math.isnan(values[key]) else format(values[key], '.4f'):>14}"
+            for key in METRIC_KEYS
+        )
+        lines.append(f"{name:<7}{values['n']:>7}{cells}")
+    return "\n".join(lines)
+
+
+def _write_csv(table: pd.DataFrame, path: Path) -> None:
+    atomic_write_bytes(path, table.to_csv(index=False).encode())
+
+
+def evaluate(
+    checkpoint: str | os.PathLike,
+    *,
+    out_dir: str | os.PathLike,
+    data_root: str | os.PathLike | None = None,
+    csvs: Sequence[str | os.PathLike] = (),
+    fold: int | None = None,
+    images_dir: str | os.PathLike | None = None,
+    labels_csv: str | os.PathLike | None = None,
+    batch_size: int = 32,
+    num_workers: int = 0,
+    device: str | None = None,
+    aggregation: str = "mean",
+) -> dict:
+    """Score every row of a labelled set with a checkpoint; returns the metrics written to metrics.json.
+
+    Writes ``metrics.json`` (the frame-level keys of METRIC_KEYS, ``n``, ``notes``, and ``video`` with
+    the same keys where videos are known), ``per_image.csv``, ``per_video.csv`` and ``roc.png`` /
+    ``pr.png``.
+    """
+    from facecutout.data.dataset import FaceCropDataset, ImageListDataset
+    from facecutout.data.table import load_samples
+    from facecutout.evaluation.curves import plot_curves
+    from facecutout.evaluation.scoring import model_image_size, pick_device, score_dataset
+    from facecutout.train.checkpoint import load_classifier
+
+    if (data_root is None) == (images_dir is None):
+        raise InvalidInputError("give either data_root + csvs (training layout) or images_dir + labels_csv")
+    out = Path(out_dir)
+    model = load_classifier(checkpoint, pick_device(device))
+    size = model_image_size(model)
+    skipped: dict[str, int] = {}
+    if data_root is not None:
+        samples, report = load_samples(data_root, csvs)
+        skipped["missing_face_crop"] = report.missing_image
+        if fold is not None:
+            samples = [sample for sample in samples if sample.fold == fold]
+            if not samples:
+                raise DataError(f"fold {fold} has no rows in {', '.join(map(str, csvs))}")
+        per_image = pd.DataFrame(
+            {
+                "row": [s.row for s in samples],
+                "dataset": [s.dataset for s in samples],
+                "video": [s.video for s in samples],
+                "file": [s.image.name for s in samples],
+                "frame": [s.frame for s in samples],
+                "fold": [s.fold for s in samples],
+                "label": [s.label for s in samples],
+            }
+        )
+        dataset = FaceCropDataset(samples, size)
+    else:
+        if labels_csv is None:
+            raise InvalidInputError("images_dir needs labels_csv (filename,label)")
+        table = read_labelled_images(images_dir, labels_csv)
+        per_image = table.drop(columns=["path"]).copy()
+        if "video" in per_image.columns:
+            per_image["dataset"] = per_image.get("dataset", "")
+        dataset = ImageListDataset(list(table["path"]), size)
+    per_image["score"] = score_dataset(model, dataset, batch_size, num_workers, desc="evaluating")
+
+    labels, scores = per_image["label"].to_numpy(), per_image["score"].to_numpy()
+    metrics = compute_metrics(labels, scores)
+    levels = {"frame": (labels, scores)}
+    metrics["checkpoint"] = str(checkpoint)
+    metrics["skipped"] = skipped
+    if "video" in per_image.columns:
+        videos = video_table(per_image, aggregation)
+        metrics["video"] = compute_metrics(videos["label"], videos["score"])
+        metrics["video"]["aggregation"] = aggregation
+        levels["video"] = (videos["label"].to_numpy(), videos["score"].to_numpy())
+        _write_csv(videos, out / "per_video.csv")
+    _write_csv(per_image, out / "per_image.csv")
+    metrics["plots"] = [path.name for path in plot_curves(levels, out)]
+    if not metrics["plots"]:
+        metrics["notes"].append("no ROC / PR plot: the labels hold one class only")
+    metrics = _json_ready(metrics)
+    atomic_write_bytes(out / "metrics.json", json.dumps(metrics, indent=2).encode())
+    logger.info("wrote metrics, per-image scores and plots to %s", out)
+    return metrics
