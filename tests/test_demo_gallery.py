@@ -12,7 +12,7 @@ from facecutout.fileio import read_rgb
 
 @pytest.fixture(scope="module")
 def face():
-    return detect_face(astronaut(), "astronaut")
+    return detect_face(astronaut(), "astronaut").cropped()
 
 
 def test_both_backends_find_the_astronaut_face_inside_the_crop(face):

@@ -14,11 +14,23 @@ CROP_MARGIN = 1 / 3
 
 @dataclass(frozen=True)
 class DetectedFace:
-    """A face crop with the 68 dlib points and the 5 MTCNN points, both in crop coordinates."""
+    """An image with one face: its MTCNN box, 68 dlib points and 5 MTCNN points, in image coordinates."""
 
     image: np.ndarray
+    box: np.ndarray
     points68: np.ndarray
     points5: np.ndarray
+
+    def cropped(self, margin: float = CROP_MARGIN) -> DetectedFace:
+        """The face crop (box grown by ``margin`` of its side), points moved into it."""
+        x1, y1, x2, y2 = crop_box(self.box, *self.image.shape[:2], margin)
+        offset = np.array([x1, y1], dtype=np.float64)
+        return DetectedFace(
+            image=np.ascontiguousarray(self.image[y1:y2, x1:x2]),
+            box=self.box - np.concatenate([offset, offset]),
+            points68=self.points68 - offset,
+            points5=self.points5 - offset,
+        )
 
 
 def astronaut() -> np.ndarray:
@@ -43,10 +55,7 @@ def crop_box(
 
 
 def detect_face(image: np.ndarray, source: str = "image") -> DetectedFace:
-    """Detect the primary face with MTCNN (5 points) and dlib (68 points); crop it with the paper's margin.
-
-    The crop box is MTCNN's box grown by CROP_MARGIN; both point sets are moved into the crop.
-    """
+    """Detect the primary face with MTCNN (5 points) and dlib (68 points), in image coordinates."""
     from facecutout.landmarks import get_detector, primary_face
 
     found = {}
@@ -55,10 +64,9 @@ def detect_face(image: np.ndarray, source: str = "image") -> DetectedFace:
         if face is None:
             raise DataError(f"{source}: the {backend} backend found no face")
         found[backend] = face
-    x1, y1, x2, y2 = crop_box(found["mtcnn"].box, *image.shape[:2])
-    offset = np.array([x1, y1], dtype=np.float64)
     return DetectedFace(
-        image=np.ascontiguousarray(image[y1:y2, x1:x2]),
-        points68=found["dlib68"].points.astype(np.float64) - offset,
-        points5=found["mtcnn"].points.astype(np.float64) - offset,
+        image=image,
+        box=found["mtcnn"].box.astype(np.float64),
+        points68=found["dlib68"].points.astype(np.float64),
+        points5=found["mtcnn"].points.astype(np.float64),
     )

@@ -31,7 +31,7 @@ def run_demo(settings: DemoSettings) -> Path:
     steps = Steps(total=3)
     try:
         with steps.step("detecting landmarks (MTCNN 5-pt, dlib 68-pt)"):
-            face = detect_face(astronaut(), "skimage.data.astronaut()")
+            face = detect_face(astronaut(), "skimage.data.astronaut()").cropped()
         with steps.step("rendering the cutout gallery"):
             gallery = render_gallery(build_panels(face, seed=settings.seed), out / "gallery.png")
         report.add(

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from facecutout.fileio import write_image, write_npy
+from facecutout.preprocess.ssim import ssim_diff
 from facecutout.pseudofake.blend import BlendSettings, make_pseudo_fake
-from facecutout.pseudofake.diff import ssim_diff
 from facecutout.pseudofake.layout import FAKE_SUFFIX, DatasetLayout, folds_by_original, write_csv
 
 logger = logging.getLogger(__name__)
