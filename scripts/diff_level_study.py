@@ -5,7 +5,8 @@ Run: .venv/bin/python scripts/diff_level_study.py [--samples DIR] [--out docs/im
 For each level it measures, over every shared fake: the share of the inner face flagged (a box from
 the eyes to the mouth corners, where face swaps change pixels) and the share of the background
 flagged (outside an ellipse around the face, where only compression noise lives). It writes the
-curves and an example panel as PNGs and prints the table quoted in docs/manipulated_region.md.
+curves (aggregate numbers only) and, outside the repository, an example panel of the crops, and
+prints the table quoted in docs/manipulated_region.md.
 """
 
 from __future__ import annotations
@@ -44,7 +45,13 @@ def face_zones(points: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/images"))
+    parser.add_argument("--out", type=Path, default=Path("docs/images"), help="folder of the curves PNG")
+    parser.add_argument(
+        "--examples-out",
+        type=Path,
+        default=Path("build/diff_level_examples.png"),
+        help="example panel of shared crops (kept out of the repository: the samples are not redistributable)",
+    )
     args = parser.parse_args()
     fakes = real_fakes()
     curves = {}
@@ -84,7 +91,8 @@ def main() -> None:
             axis.set_title(title, fontsize=9)
             axis.axis("off")
     figure.tight_layout()
-    figure.savefig(args.out / "diff_level_examples.png", dpi=80)
+    args.examples_out.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(args.examples_out, dpi=80)
 
     print(f"samples: {SAMPLES}")
     print("| level | celebdf inner | celebdf background | ffpp inner | ffpp background |")
