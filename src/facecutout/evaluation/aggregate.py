@@ -27,6 +27,9 @@ class ConfidentRule:
     real_share: float = 0.9
 
 
+DEFAULT_RULE = ConfidentRule()
+
+
 def _scores(scores: Sequence[float]) -> np.ndarray:
     values = np.asarray(scores, dtype=np.float64).reshape(-1)
     if values.size == 0:
@@ -34,7 +37,7 @@ def _scores(scores: Sequence[float]) -> np.ndarray:
     return values
 
 
-def confident_score(scores: Sequence[float], rule: ConfidentRule = ConfidentRule()) -> float:
+def confident_score(scores: Sequence[float], rule: ConfidentRule = DEFAULT_RULE) -> float:
     """The video score under the confident strategy (see :class:`ConfidentRule`)."""
     values = _scores(scores)
     fakes = values[values > rule.fake_above]
@@ -46,9 +49,7 @@ def confident_score(scores: Sequence[float], rule: ConfidentRule = ConfidentRule
     return float(values.mean())
 
 
-def aggregate(
-    scores: Sequence[float], strategy: str = "mean", rule: ConfidentRule = ConfidentRule()
-) -> float:
+def aggregate(scores: Sequence[float], strategy: str = "mean", rule: ConfidentRule = DEFAULT_RULE) -> float:
     """One video score from its face scores with ``strategy`` "mean" or "confident"."""
     if strategy == "mean":
         return float(_scores(scores).mean())

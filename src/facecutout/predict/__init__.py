@@ -1,0 +1,1 @@
+"""Prediction on images and videos: ``predict.predict(checkpoint, inputs, ...)`` -> per-input records."""
