@@ -1,0 +1,257 @@
+"""Training data: CSV reading, folds, diffs, landmarks, augmentations and the overlap rule on real fakes."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from facecutout.cutout.manipulation import binarize_diff
+from facecutout.data.augment import AUGMENTATIONS, CutoutSettings, TrainTransform
+from facecutout.data.dataset import FaceCropDataset, collate_faces
+from facecutout.data.diffs import load_diff
+from facecutout.data.folds import check_no_leakage, split_folds
+from facecutout.data.points import load_landmarks
+from facecutout.data.sampling import balanced_sampler
+from facecutout.data.table import COLUMNS, load_samples
+from facecutout.errors import DataError, InvalidInputError
+from facecutout.fileio import read_rgb, write_image
+from facecutout.preprocess.ssim import ssim_diff
+
+CSVS = ["celebdf.csv", "ffpp.csv"]
+
+
+def write_csv(path: Path, rows: list[dict]) -> Path:
+    pd.DataFrame(rows, columns=list(COLUMNS)).to_csv(path, index=False)
+    return path
+
+
+def test_reads_every_row_of_the_shared_samples(samples_dir):
+    samples, report = load_samples(samples_dir, CSVS)
+    assert report.rows == report.kept == len(samples) == 374
+    fakes = [sample for sample in samples if sample.label == 1]
+    assert fakes and all(sample.diff is not None and sample.diff.is_file() for sample in fakes)
+    assert all(sample.landmarks is not None for sample in samples)
+    assert all(sample.diff is None for sample in samples if sample.label == 0)
+
+
+def test_rows_without_a_crop_are_counted_and_reported_once(samples_dir, tmp_path, caplog):
+    table = pd.read_csv(samples_dir / "celebdf.csv", dtype=str).head(5)
+    table.loc[len(table)] = ["00000", "99999_0.png", "0", "00000", "99999", "0", "celebdf"]
+    table.loc[len(table)] = ["00001", "88888_0.png", "0", "00001", "88888", "0", "celebdf"]
+    csv = tmp_path / "partial.csv"
+    table.to_csv(csv, index=False)
+    with caplog.at_level(logging.WARNING, logger="facecutout.data.table"):
+        samples, report = load_samples(samples_dir, [csv])
+    assert len(samples) == 5 and report.missing_image == 2
+    warnings = [record for record in caplog.records if "no face crop" in record.getMessage()]
+    assert len(warnings) == 1 and "99999_0.png" in warnings[0].getMessage()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"video": "../../etc"}, "plain file or folder name"),
+        ({"file": "/etc/passwd"}, "plain file or folder name"),
+        ({"label": "2"}, "label must be 0"),
+        ({"fold": "x"}, "fold must be an integer"),
+    ],
+)
+def test_bad_rows_are_errors_naming_the_row(samples_dir, tmp_path, change, message):
+    row = {
+        "video": "00000",
+        "file": "0_0.png",
+        "label": "0",
+        "original": "00000",
+        "frame": "0",
+        "fold": "0",
+        "dataset": "celebdf",
+    }
+    csv = write_csv(tmp_path / "bad.csv", [row, {**row, **change}])
+    with pytest.raises(DataError, match=message) as error:
+        load_samples(samples_dir, [csv])
+    assert f"{csv}:3" in str(error.value)
+
+
+def test_missing_columns_name_the_file(samples_dir, tmp_path):
+    csv = tmp_path / "cols.csv"
+    csv.write_text("video,file,label\n00000,0_0.png,0\n")
+    with pytest.raises(
+        DataError, match=r"cols.csv lacks the columns \['original', 'frame', 'fold', 'dataset'\]"
+    ):
+        load_samples(samples_dir, [csv])
+
+
+def test_frame_level_folds_are_refused_as_leakage(samples_dir):
+    # The shared CSVs assign folds per frame (the seed's bug): every original is on both sides.
+    samples, _ = load_samples(samples_dir, CSVS)
+    training, validation = split_folds(samples, val_fold=0)
+    with pytest.raises(DataError, match="original videos have frames in both"):
+        check_no_leakage(training, validation)
+
+
+def test_empty_fold_is_an_error(samples_dir):
+    samples, _ = load_samples(samples_dir, CSVS)
+    with pytest.raises(DataError, match="validation fold 7 is empty"):
+        split_folds(samples, val_fold=7)
+
+
+def test_landmarks_of_5_and_68_points(tmp_path):
+    np.save(tmp_path / "five.npy", np.arange(10, dtype=np.int16).reshape(5, 2))
+    np.save(tmp_path / "many.npy", np.zeros((68, 2), np.float64))
+    np.save(tmp_path / "bad.npy", np.zeros((7, 2)))
+    assert load_landmarks(tmp_path / "five.npy").shape == (5, 2)
+    assert load_landmarks(tmp_path / "many.npy").dtype == np.float32
+    with pytest.raises(DataError, match=r"bad.npy must have shape \(5, 2\) or \(68, 2\)"):
+        load_landmarks(tmp_path / "bad.npy")
+
+
+def test_fake_without_diff_gets_it_from_the_original_crop(samples_dir, tmp_path):
+    """A fake whose diffs/ file is absent gets SSIM(original crop, fake crop) instead."""
+    root = tmp_path / "data"
+    original, fake = (
+        read_rgb(samples_dir / "pairs" / "ori_0.png"),
+        read_rgb(samples_dir / "pairs" / "fake_0.png"),
+    )
+    write_image(root / "ds" / "face_crops" / "orig" / "0_0.png", original)
+    write_image(root / "ds" / "face_crops" / "swap" / "0_0.png", fake)
+    base = {"file": "0_0.png", "original": "orig", "frame": 0, "fold": 0, "dataset": "ds"}
+    csv = write_csv(
+        tmp_path / "ds.csv", [{**base, "video": "orig", "label": 0}, {**base, "video": "swap", "label": 1}]
+    )
+    samples, report = load_samples(root, [csv])
+    assert report.diffs_from_original == 1 and report.without_landmarks == 2
+    fake_sample = samples[1]
+    assert fake_sample.diff is None and fake_sample.original_image is not None
+    diff = load_diff(fake_sample, fake)
+    np.testing.assert_array_equal(diff, ssim_diff(original, fake))
+    assert binarize_diff(diff).mean() > 0.01  # the swapped face really shows up as manipulated
+    with pytest.raises(DataError, match="both must be cut with the original's box"):
+        load_diff(fake_sample, fake[:-4])
+
+
+def _dataset(samples, augmentation="face_cutout", p=1.0, size=96, with_masks=True, threshold=0.3):
+    settings = CutoutSettings(augmentation=augmentation, p=p, threshold=threshold)
+    return FaceCropDataset(samples, size, TrainTransform(size, settings), with_masks=with_masks)
+
+
+def test_face_cutout_respects_the_manipulated_region_during_training(samples_dir):
+    """The proof: on real fakes with their diffs, every cut hides at most 30% of the manipulated region
+    as it is after the geometric augmentations, and the cut pixels really are filled in the image."""
+    torch.manual_seed(0)
+    samples, _ = load_samples(samples_dir, CSVS)
+    fakes = [sample for sample in samples if sample.label == 1][::4]
+    dataset = _dataset(fakes)
+    cut = constrained = 0
+    for index in range(len(dataset)):
+        item = dataset[index]
+        region, manipulated = item["region"].numpy(), item["manipulated"].numpy()
+        if not region.any():
+            continue
+        cut += 1
+        assert (item["image"].numpy()[:, region] == 0).all()
+        if manipulated.any():
+            constrained += 1
+            assert (region & manipulated).sum() <= 0.3 * manipulated.sum() + 1e-9
+    assert cut >= 0.9 * len(dataset) and constrained >= 0.8 * len(dataset)
+
+
+def test_without_the_rule_cuts_would_hide_more_than_allowed(samples_dir):
+    """Control for the proof above: with the rule switched off (threshold 1), the same pipeline often
+    hides more than 30% of the manipulated region, so the rule is what prevents it above."""
+    torch.manual_seed(0)
+    samples, _ = load_samples(samples_dir, CSVS)
+    fakes = [sample for sample in samples if sample.label == 1][::4]
+    dataset = _dataset(fakes, threshold=1.0)
+    violations = 0
+    for index in range(len(dataset)):
+        item = dataset[index]
+        region, manipulated = item["region"].numpy(), item["manipulated"].numpy()
+        if manipulated.any() and (region & manipulated).sum() > 0.3 * manipulated.sum():
+            violations += 1
+    assert violations >= 3
+
+
+def test_reals_get_no_constraint_and_landmarks_move_with_the_image(samples_dir):
+    samples, _ = load_samples(samples_dir, CSVS)
+    real = next(sample for sample in samples if sample.label == 0)
+    item = _dataset([real])[0]
+    assert item["has_landmarks"] and not item["manipulated"].any()
+    assert item["landmarks"].shape == (5, 2)
+
+
+def test_geometric_transforms_move_landmarks_and_diff_together():
+    """A diff marking small squares at the landmarks stays under the moved landmarks."""
+    image = np.full((120, 100, 3), 128, np.uint8)
+    points = np.array([[30, 40], [70, 40], [50, 60], [35, 85], [65, 85]], np.float32)
+    diff = np.zeros((120, 100), np.uint8)
+    for x, y in points.astype(int):
+        diff[y - 3 : y + 4, x - 3 : x + 4] = 255
+    transform = TrainTransform(64, CutoutSettings(augmentation="none"))
+    for seed in range(12):
+        transform.set_seed(seed)
+        out = transform(image, points, diff)
+        assert out.image.shape == (64, 64, 3) and out.diff.shape == (64, 64)
+        for x, y in out.landmarks:
+            xi, yi = int(round(x)), int(round(y))
+            if 1 <= xi < 63 and 1 <= yi < 63:
+                assert out.diff[yi - 1 : yi + 2, xi - 1 : xi + 2].max() == 255, (seed, x, y)
+
+
+@pytest.mark.parametrize("augmentation", AUGMENTATIONS)
+def test_every_augmentation_choice_gives_training_tensors(samples_dir, augmentation):
+    samples, _ = load_samples(samples_dir, CSVS)
+    dataset = _dataset(samples[::40], augmentation=augmentation, size=64, with_masks=True)
+    batch = collate_faces([dataset[index] for index in range(len(dataset))])
+    assert batch["image"].shape == (len(dataset), 3, 64, 64) and batch["image"].dtype == torch.uint8
+    assert set(batch["label"].tolist()) == {0.0, 1.0}
+    if augmentation != "face_cutout":
+        assert not batch["region"].any()  # only Face-Cutout reports a landmark region
+
+
+def test_unknown_augmentation_is_rejected():
+    with pytest.raises(InvalidInputError, match="augmentation must be one of"):
+        TrainTransform(64, CutoutSettings(augmentation="mixup"))
+
+
+def test_collate_mixes_5_and_68_point_landmarks():
+    items = [
+        {"image": torch.zeros(3, 8, 8, dtype=torch.uint8), "landmarks": torch.zeros(5, 2)},
+        {"image": torch.zeros(3, 8, 8, dtype=torch.uint8), "landmarks": torch.ones(68, 2)},
+    ]
+    batch = collate_faces(items)
+    assert batch["landmarks"].shape == (2, 5, 2)
+
+
+def test_balanced_sampler_draws_both_classes_evenly():
+    labels = np.array([0] * 10 + [1] * 90)
+    drawn = labels[list(balanced_sampler(labels, seed=3))]
+    assert len(drawn) == 100 and 35 <= drawn.sum() <= 65
+    with pytest.raises(DataError, match="cannot balance"):
+        balanced_sampler(np.ones(5, dtype=np.int64), seed=0)
+
+
+def test_corrupt_crop_is_an_error_naming_the_file(samples_dir, tmp_path):
+    root = tmp_path / "data"
+    shutil.copytree(
+        samples_dir / "celebdf" / "original_landmarks" / "00000", root / "ds" / "original_landmarks" / "v"
+    )
+    (root / "ds" / "face_crops" / "v").mkdir(parents=True)
+    (root / "ds" / "face_crops" / "v" / "0_0.png").write_bytes(b"not a png")
+    row = {
+        "video": "v",
+        "file": "0_0.png",
+        "label": 0,
+        "original": "v",
+        "frame": 0,
+        "fold": 0,
+        "dataset": "ds",
+    }
+    samples, _ = load_samples(root, [write_csv(tmp_path / "c.csv", [row])])
+    with pytest.raises(DataError, match="0_0.png"):
+        _dataset(samples)[0]
