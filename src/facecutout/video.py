@@ -29,14 +29,22 @@ frames): grabbing wins below gaps of ~25 frames (1.5x faster at 18), seeking abo
 2.3x at 75). Long-GOP H.264 moves the crossover up, hence a margin above 25."""
 
 
+class VideoReadError(DataError):
+    """A video cannot be used; ``reason`` is a short key for reports: "missing", "unreadable", "no_frames"."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
 def _open(path: str | os.PathLike) -> cv2.VideoCapture:
     file = Path(path)
     if not file.is_file():
-        raise DataError(f"no such video file: {file}")
+        raise VideoReadError(f"no such video file: {file}", "missing")
     capture = cv2.VideoCapture(str(file))
     if not capture.isOpened():
         capture.release()
-        raise DataError(f"cannot open video {file}: unreadable or not a video")
+        raise VideoReadError(f"cannot open video {file}: unreadable or not a video", "unreadable")
     return capture
 
 
@@ -57,8 +65,17 @@ def frame_count(path: str | os.PathLike) -> int:
     finally:
         capture.release()
     if count <= 0:
-        raise DataError(f"video {path} has no frames")
+        raise VideoReadError(f"video {path} has no frames", "no_frames")
     return count
+
+
+def frame_size(path: str | os.PathLike) -> tuple[int, int]:
+    """(width, height) of the video's frames, as the container declares them."""
+    capture = _open(path)
+    try:
+        return int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    finally:
+        capture.release()
 
 
 def sample_indices(total: int, *, count: int | None = None, stride: int | None = None) -> list[int]:
@@ -128,7 +145,8 @@ def read_frames(
     finally:
         capture.release()
     if wanted and not frames:
-        raise DataError(f"video {path} yielded no frame (wanted {len(wanted)} from index {wanted[0]})")
+        message = f"video {path} yielded no frame (wanted {len(wanted)} from index {wanted[0]})"
+        raise VideoReadError(message, "no_frames")
     if len(frames) < len(wanted):
         logger.debug("video %s: %d of %d wanted frames decoded", path, len(frames), len(wanted))
     return frames

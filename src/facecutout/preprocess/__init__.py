@@ -1,0 +1,62 @@
+"""Dataset preprocessing: raw videos -> face crops, landmarks, SSIM diffs and identity-disjoint folds.
+
+``preprocess_dataset`` runs the stages (frames, faces, crops, landmarks, diffs, folds) over a
+source listing; see docs/preprocessing.md for the layout written and the options.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from facecutout.errors import InvalidInputError
+from facecutout.preprocess.config import STAGES, PreprocessConfig
+from facecutout.preprocess.layout import OutputLayout
+from facecutout.sources import SourceListing
+
+logger = logging.getLogger(__name__)
+
+
+def preprocess_dataset(
+    listing: SourceListing,
+    out: str | Path,
+    config: PreprocessConfig | None = None,
+    *,
+    stages: tuple[str, ...] = STAGES,
+    workers: int = 1,
+    shard: tuple[int, int] | None = None,
+    merge_only: bool = False,
+    holdout_test: bool = False,
+    allow_partial: bool = False,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Run ``stages`` on the videos of ``listing`` (one shard of them with ``shard``), writing under ``out``.
+
+    The merge (groups, folds, CSV, report) runs when "folds" is among the stages and no shard is
+    given, or alone with ``merge_only``. Returns {"stages": per-stage outcomes of this run,
+    "report": the merge report or None}.
+    """
+    from facecutout.preprocess.merge import merge
+    from facecutout.preprocess.runner import StageRunner
+
+    config = config or PreprocessConfig()
+    unknown = [stage for stage in stages if stage not in STAGES]
+    if unknown:
+        raise InvalidInputError(f"stages: unknown stage(s) {unknown}; choose from {list(STAGES)}")
+    if workers < 1:
+        raise InvalidInputError(f"workers must be >= 1, got {workers}")
+    layout = OutputLayout(Path(out), listing.dataset)
+    run_summary: dict[str, Any] = {}
+    if not merge_only:
+        runner = StageRunner(listing, config, layout, workers=workers, shard=shard, progress=progress)
+        run_summary = runner.run(tuple(stages))
+    report = None
+    if merge_only or ("folds" in stages and shard is None):
+        report = merge(listing, config, layout, holdout_test=holdout_test, allow_partial=allow_partial)
+    elif shard is not None and "folds" in stages:
+        logger.info("shard %d/%d done; run with --merge once every shard has finished", *shard)
+    return {"stages": run_summary, "report": report}
+
+
+__all__ = ["STAGES", "OutputLayout", "PreprocessConfig", "preprocess_dataset"]

@@ -1,0 +1,75 @@
+"""Stage "faces": face boxes on the sampled frames of each ORIGINAL video (fakes reuse them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+
+from facecutout.landmarks import Face, get_detector
+from facecutout.preprocess.config import PreprocessConfig
+from facecutout.preprocess.markers import skipped
+from facecutout.sources import VideoRecord
+from facecutout.video import VideoReadError, read_frames
+
+
+def select_faces(faces: list[Face], config: PreprocessConfig, scale: float) -> list[list[float]]:
+    """Faces scoring at least ``min_face_score``, largest first, at most ``max_faces``, as
+    [x1, y1, x2, y2, score] in full-frame pixels (rounded to 0.01 so reruns write equal files)."""
+    kept = sorted(
+        (face for face in faces if face.score >= config.min_face_score),
+        key=lambda face: (-face.area, -face.score),
+    )[: config.max_faces]
+    return [[round(float(value) / scale, 2) for value in face.box] + [round(face.score, 4)] for face in kept]
+
+
+def detection_scale(width: int, height: int, max_side: int) -> float:
+    return min(1.0, max_side / max(width, height))
+
+
+def detect_boxes(
+    record: VideoRecord, frames_marker: dict[str, Any], config: PreprocessConfig
+) -> dict[str, Any]:
+    """The faces marker of one original video: boxes per decoded frame."""
+    signature = config.signature("faces")
+    try:
+        frames = read_frames(record.path, frames_marker["frames"])
+    except VideoReadError as error:
+        return skipped(signature, error.reason, str(error))
+    width, height = frames_marker["size"]
+    scale = detection_scale(width, height, config.detect_max_side)
+    indices = sorted(frames)
+    images = []
+    for index in indices:
+        frame = frames[index]
+        if frame.shape[:2] != (height, width):
+            found = f"{frame.shape[1]}x{frame.shape[0]}"
+            detail = f"video {record.path}: frame {index} is {found}, not {width}x{height}"
+            return skipped(signature, "frame_size_changes", detail)
+        if scale < 1.0:
+            size = (max(1, round(width * scale)), max(1, round(height * scale)))
+            frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+        images.append(np.ascontiguousarray(frame))
+    detector = get_detector(config.detector, device=config.device)
+    detections = detector.detect_batch(images)
+    boxes = {
+        str(index): select_faces(faces, config, scale)
+        for index, faces in zip(indices, detections, strict=True)
+    }
+    missing = sorted(set(frames_marker["frames"]) - set(indices))
+    faces_found = sum(len(value) for value in boxes.values())
+    marker = {
+        "signature": signature,
+        "status": "done",
+        "boxes": boxes,
+        "decoded": len(indices),
+        "frames_missing": len(missing),
+        "frames_without_face": sum(1 for value in boxes.values() if not value),
+        "faces": faces_found,
+    }
+    if faces_found == 0:
+        marker.update(
+            skipped(signature, "no_face", f"no face scored >= {config.min_face_score} in {record.path}")
+        )
+    return marker

@@ -1,0 +1,190 @@
+"""The merge step (the global part of stage "folds"): identity groups, folds, the CSV and the report.
+
+It reads only the markers and embeddings on disk, so it runs once after every shard has finished,
+on any machine that sees the output folder.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from facecutout.errors import DataError
+from facecutout.fileio import atomic_write_bytes
+from facecutout.preprocess.config import STAGES, PreprocessConfig
+from facecutout.preprocess.folds import CSV_COLUMNS, assign_folds, fold_summary, leakage_problems
+from facecutout.preprocess.identity import identity_groups
+from facecutout.preprocess.layout import OutputLayout
+from facecutout.preprocess.markers import read_marker, to_json_bytes
+from facecutout.sources import FAKE, REAL, SourceListing, VideoRecord
+
+logger = logging.getLogger(__name__)
+
+# Which videos each stage works on.
+STAGE_SCOPE = {
+    "frames": "all",
+    "faces": "real",
+    "crops": "all",
+    "landmarks": "real",
+    "diffs": "fake",
+    "folds": "real",
+}
+# Counters summed over a stage's markers.
+STAGE_COUNTS = {
+    "frames": {"total": "frames_in_videos"},
+    "faces": {"decoded": "frames_decoded", "frames_missing": "frames_missing", "faces": "faces"},
+    "diffs": {"written": "diffs_written", "original_crop_missing": "original_crop_missing"},
+    "folds": {"embeddings": "embeddings"},
+}
+
+
+def _stage_report(
+    listing: SourceListing, config: PreprocessConfig, layout: OutputLayout, stage: str, skips: list[dict]
+) -> tuple[dict[str, Any], dict[str, dict]]:
+    scope = STAGE_SCOPE[stage]
+    records = [r for r in listing.records if scope == "all" or (r.label == REAL) == (scope == "real")]
+    signature = config.signature(stage)
+    markers: dict[str, dict] = {}
+    outcome: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
+    for record in records:
+        marker = read_marker(layout, stage, record.video, signature)
+        if marker is None:
+            outcome["not_run"] += 1
+            continue
+        markers[record.video] = marker
+        if marker["status"] == "done":
+            outcome["done"] += 1
+        else:
+            outcome[f"skipped:{marker['reason']}"] += 1
+            skips.append(
+                {
+                    "video": record.video,
+                    "stage": stage,
+                    "reason": marker["reason"],
+                    "detail": marker["detail"],
+                }
+            )
+        for key, name in STAGE_COUNTS.get(stage, {}).items():
+            counts[name] += int(marker.get(key, 0))
+        if stage == "frames" and marker["status"] == "done":
+            counts["frames_selected"] += len(marker["frames"])
+        if stage == "crops" and marker["status"] == "done":
+            counts["crops_written"] += len(marker["crops"])
+            counts["fake_frames_missing"] += int(marker.get("frames_missing", 0))
+        if stage == "landmarks" and marker["status"] == "done":
+            for backend in config.landmarks:
+                counts[f"{backend}_landmarks_written"] += marker[backend]["written"]
+                counts[f"{backend}_crops_without_face"] += marker[backend]["crops_without_face"]
+    report = {
+        "videos": len(records),
+        "outcomes": dict(sorted(outcome.items())),
+        "counts": dict(sorted(counts.items())),
+    }
+    return report, markers
+
+
+def build_table(
+    listing: SourceListing, crops: dict[str, dict], groups: dict[str, str], folds: dict[str, int]
+) -> pd.DataFrame:
+    """One row per crop written, for videos whose crops are done (a fake only with its original)."""
+    rows = []
+    for record in listing.records:
+        marker = crops.get(record.video)
+        if (
+            marker is None
+            or marker["status"] != "done"
+            or crops.get(record.original, {}).get("status") != "done"
+        ):
+            continue
+        group = groups[record.video]
+        for crop in marker["crops"]:
+            rows.append(
+                (
+                    record.video,
+                    f"{crop['frame']}_{crop['person']}.png",
+                    record.label,
+                    record.original,
+                    crop["frame"],
+                    folds[group],
+                    listing.dataset,
+                    group,
+                )
+            )
+    table = pd.DataFrame(rows, columns=CSV_COLUMNS)
+    return table.sort_values(["video", "frame", "file"], kind="stable").reset_index(drop=True)
+
+
+def merge(
+    listing: SourceListing,
+    config: PreprocessConfig,
+    layout: OutputLayout,
+    *,
+    holdout_test: bool = False,
+    allow_partial: bool = False,
+) -> dict[str, Any]:
+    """Group, assign folds, write ``<dataset>.csv`` and ``<dataset>_report.json``; the report."""
+    skips = [
+        {"video": skip.item, "stage": "sources", "reason": skip.reason, "detail": skip.detail}
+        for skip in listing.skips
+    ]
+    stages: dict[str, Any] = {}
+    markers: dict[str, dict[str, dict]] = {}
+    for stage in STAGES:
+        stages[stage], markers[stage] = _stage_report(listing, config, layout, stage, skips)
+    not_run = stages["frames"]["outcomes"].get("not_run", 0)
+    if not_run and not allow_partial:
+        raise DataError(
+            f"{not_run} video(s) of {listing.dataset} were never processed (a shard not run yet?); "
+            "run the missing shards, or merge with allow_partial"
+        )
+    embeddings = {}
+    for record in listing.originals():
+        if not record.identities and markers["folds"].get(record.video, {}).get("status") == "done":
+            embeddings[record.video] = np.load(layout.embeddings(record.video))
+    groups = identity_groups(listing.records, embeddings, config.cluster_distance)
+    crops = markers["crops"]
+    sizes: Counter[str] = Counter()
+    for record in listing.records:
+        if crops.get(record.video, {}).get("status") == "done":
+            sizes[groups[record.video]] += len(crops[record.video]["crops"])
+    for record in listing.records:
+        sizes.setdefault(groups[record.video], 0)
+    holdout = {groups[r.video] for r in listing.records if holdout_test and r.split == "test"}
+    folds = assign_folds(dict(sizes), config.folds, holdout)
+    table = build_table(listing, crops, groups, folds)
+    buffer = io.StringIO()
+    table.to_csv(buffer, index=False)
+    atomic_write_bytes(layout.csv, buffer.getvalue().encode())
+    problems = leakage_problems(table)
+    report = {
+        "dataset": listing.dataset,
+        "csv": str(layout.csv),
+        "sources": {
+            "videos": len(listing.records),
+            "originals": sum(1 for r in listing.records if r.label == REAL),
+            "fakes": sum(1 for r in listing.records if r.label == FAKE),
+            "skipped": dict(sorted(Counter(skip.reason for skip in listing.skips).items())),
+        },
+        "stages": stages,
+        "folds": {
+            "groups": len(set(groups.values())),
+            "largest_group_videos": max(Counter(groups.values()).values(), default=0),
+            "rows": len(table),
+            "per_fold": fold_summary(table),
+            "leakage_problems": problems,
+        },
+        "skips": sorted(skips, key=lambda item: (item["stage"], item["video"])),
+    }
+    atomic_write_bytes(layout.report, to_json_bytes(report))
+    return report
+
+
+def record_groups(records: list[VideoRecord]) -> dict[str, str]:
+    """Groups from the dataset's links alone (no embeddings), e.g. for listing-only checks."""
+    return identity_groups(records, {}, 1.0)
