@@ -164,7 +164,7 @@ def merge(
     problems = leakage_problems(table)
     report = {
         "dataset": listing.dataset,
-        "csv": str(layout.csv),
+        "csv": layout.csv.name,
         "sources": {
             "videos": len(listing.records),
             "originals": sum(1 for r in listing.records if r.label == REAL),
