@@ -1,5 +1,7 @@
 # The two commands of the README: `make demo` and `make test`. Each builds .venv from the lockfile
 # first when it is missing or older than the lockfile.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,10 +16,10 @@ export PYTHONUNBUFFERED := 1
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installing the locked environment into $(VENV) (first run: a few minutes, ~5 GB)..."
-	@$(PIP) install --no-deps -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
+	@$(PIP) install --no-deps -r requirements.lock 2>&1 | { grep -v "^WARNING: Location" || true; }
 	@$(BIN)/python -c "import torch, torchvision, timm, albumentations, lightning, facenet_pytorch, dlib" \
 		|| { echo "error: the environment in $(VENV) is incomplete; see the pip output above"; exit 1; }
-	@$(PIP) install --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
+	@$(PIP) install --no-deps -e . 2>&1 | { grep -v "^WARNING: Location" || true; }
 	@touch $@
 
 demo: $(STAMP)
