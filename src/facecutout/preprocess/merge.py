@@ -25,15 +25,25 @@ from facecutout.sources import FAKE, REAL, SourceListing, VideoRecord
 
 logger = logging.getLogger(__name__)
 
-# Which videos each stage works on.
+# Which videos each stage works on ("unnamed": originals the dataset names nobody in, to embed).
 STAGE_SCOPE = {
     "frames": "all",
     "faces": "real",
     "crops": "all",
     "landmarks": "real",
     "diffs": "fake",
-    "folds": "real",
+    "folds": "unnamed",
 }
+
+
+def in_scope(record: VideoRecord, scope: str) -> bool:
+    if scope == "all":
+        return True
+    if scope == "unnamed":
+        return record.label == REAL and not record.identities
+    return (record.label == REAL) == (scope == "real")
+
+
 # Counters summed over a stage's markers.
 STAGE_COUNTS = {
     "frames": {"total": "frames_in_videos"},
@@ -46,8 +56,7 @@ STAGE_COUNTS = {
 def _stage_report(
     listing: SourceListing, config: PreprocessConfig, layout: OutputLayout, stage: str, skips: list[dict]
 ) -> tuple[dict[str, Any], dict[str, dict]]:
-    scope = STAGE_SCOPE[stage]
-    records = [r for r in listing.records if scope == "all" or (r.label == REAL) == (scope == "real")]
+    records = [record for record in listing.records if in_scope(record, STAGE_SCOPE[stage])]
     signature = config.signature(stage)
     markers: dict[str, dict] = {}
     outcome: Counter[str] = Counter()
@@ -183,8 +192,3 @@ def merge(
     }
     atomic_write_bytes(layout.report, to_json_bytes(report))
     return report
-
-
-def record_groups(records: list[VideoRecord]) -> dict[str, str]:
-    """Groups from the dataset's links alone (no embeddings), e.g. for listing-only checks."""
-    return identity_groups(records, {}, 1.0)

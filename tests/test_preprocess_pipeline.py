@@ -1,0 +1,334 @@
+"""The whole preprocessing pipeline on small real video datasets written with OpenCV.
+
+Faces are real crops from the shared samples moving over a background; fakes alter the face
+inside an ellipse. Each dataset is generated and processed once per test session (shared between
+xdist workers through a file lock).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pandas as pd
+import pytest
+from filelock import FileLock
+
+from facecutout.cli import main
+from facecutout.errors import DataError
+from facecutout.fileio import read_grey, read_rgb
+from facecutout.preprocess import PreprocessConfig, preprocess_dataset
+from facecutout.preprocess.synthetic import (
+    VideoSpec,
+    background,
+    make_celebdf,
+    make_dfdc,
+    render_frames,
+    write_video,
+)
+from facecutout.sources import read_source
+
+FRAMES = 4
+
+
+def shared_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """Build ``name`` once for the whole session, across xdist workers."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder = root / name
+    with FileLock(str(root / f"{name}.lock")):
+        if not (folder / "BUILT").is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            build(folder)
+            (folder / "BUILT").write_text("ok")
+    return folder
+
+
+def faces(samples_dir: Path) -> dict[str, np.ndarray]:
+    crops = samples_dir / "celebdf" / "face_crops" / "00000"
+    return {
+        "A1": read_rgb(crops / "0_0.png"),
+        "A2": read_rgb(crops / "300_0.png"),  # the same person later in the video
+        "B": read_rgb(samples_dir / "pairs" / "ori_1.png"),
+        "C": read_rgb(samples_dir / "pairs" / "ori_2.png"),
+    }
+
+
+def build_dfdc(folder: Path, samples_dir: Path) -> None:
+    """DFDC layout with good videos and every kind of bad input, then one full pipeline run."""
+    face = faces(samples_dir)
+    root = folder / "raw"
+    make_dfdc(
+        root,
+        {
+            "alpha": VideoSpec(face["A1"], frames=10, seed=1),
+            "bravo": VideoSpec(face["A2"], frames=10, seed=2),
+            "charlie": VideoSpec(face["B"], frames=10, seed=3),
+        },
+    )
+    part = root / "dfdc_train_part_0"
+    metadata = json.loads((part / "metadata.json").read_text())
+    # an unaltered "fake": its diff must stay empty
+    write_video(part / "charlie_same.mp4", render_frames(VideoSpec(face["B"], frames=10, seed=3)))
+    metadata["charlie_same.mp4"] = {"label": "FAKE", "original": "charlie.mp4"}
+    # no face at all
+    write_video(part / "empty_room.mp4", [background((224, 192), 9)] * 10)
+    write_video(part / "empty_room_fake.mp4", [background((224, 192), 9)] * 10)
+    metadata["empty_room.mp4"] = {"label": "REAL"}
+    metadata["empty_room_fake.mp4"] = {"label": "FAKE", "original": "empty_room.mp4"}
+    # a fake with another frame size than its original
+    frames = render_frames(VideoSpec(face["A1"], frames=10, seed=1, size=(200, 192)), fake=True)
+    write_video(part / "alpha_resized.mp4", frames)
+    metadata["alpha_resized.mp4"] = {"label": "FAKE", "original": "alpha.mp4"}
+    # truncated, zero-frame, listed but absent, and a fake of an absent original
+    data = (part / "bravo.mp4").read_bytes()
+    (part / "truncated.mp4").write_bytes(data[: len(data) // 3])
+    metadata["truncated.mp4"] = {"label": "REAL"}
+    writer = cv2.VideoWriter(str(part / "zero.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 25, (64, 64))
+    writer.release()
+    metadata["zero.avi"] = {"label": "REAL"}
+    metadata["ghost.mp4"] = {"label": "REAL"}
+    shutil.copy(part / "alpha_fake0.mp4", part / "orphan.mp4")
+    metadata["orphan.mp4"] = {"label": "FAKE", "original": "ghost.mp4"}
+    (part / "metadata.json").write_text(json.dumps(metadata))
+    listing = read_source("dfdc", root)
+    config = PreprocessConfig(frames=FRAMES, folds=2)
+    preprocess_dataset(listing, folder / "out", config, progress=False)
+
+
+@pytest.fixture(scope="session")
+def dfdc_run(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -> Path:
+    return shared_once(tmp_path_factory, "preprocess-dfdc", lambda folder: build_dfdc(folder, samples_dir))
+
+
+def build_celebdf(folder: Path, samples_dir: Path) -> None:
+    face = faces(samples_dir)
+    root = make_celebdf(
+        folder / "raw",
+        {
+            "id0": [VideoSpec(face["A1"], frames=8, seed=11), VideoSpec(face["A2"], frames=8, seed=12)],
+            "id1": [VideoSpec(face["B"], frames=8, seed=13)],
+            "id2": [VideoSpec(face["C"], frames=8, seed=14)],
+        },
+        swaps=[("id0", "id1", 0), ("id2", "id3", 0)],
+    )
+    (root / "List_of_testing_videos.txt").write_text("1 Celeb-real/id2_0000.mp4\n")
+
+
+@pytest.fixture(scope="session")
+def celebdf_raw(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -> Path:
+    return shared_once(
+        tmp_path_factory, "preprocess-celebdf", lambda folder: build_celebdf(folder, samples_dir)
+    )
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_dfdc_layout_crops_landmarks_diffs_and_folds(dfdc_run: Path) -> None:
+    out = dfdc_run / "out"
+    table = pd.read_csv(out / "dfdc.csv", dtype={"video": str, "original": str})
+    assert list(table.columns) == [
+        "video",
+        "file",
+        "label",
+        "original",
+        "frame",
+        "fold",
+        "dataset",
+        "identity",
+    ]
+    videos = {"alpha", "alpha_fake0", "bravo", "bravo_fake0", "charlie", "charlie_fake0", "charlie_same"}
+    assert set(table["video"]) == videos
+    assert (table.groupby("video").size() == FRAMES).all()
+    assert set(table["frame"]) == {0, 2, 5, 7}  # 4 evenly spaced of 10
+    root = out / "dfdc"
+    for row in table.itertuples():
+        crop = read_rgb(root / "face_crops" / row.video / row.file)
+        assert min(crop.shape[:2]) >= 40
+        stem = Path(row.file).stem
+        points = np.load(root / "original_landmarks" / row.original / f"{stem}.npy")
+        assert points.shape == (5, 2) and points.dtype == np.int16
+        assert (
+            (points >= 0).all()
+            and (points[:, 0] < crop.shape[1]).all()
+            and (points[:, 1] < crop.shape[0]).all()
+        )
+        left_eye, right_eye, nose = points[0], points[1], points[2]
+        assert left_eye[0] < right_eye[0] and nose[1] > max(left_eye[1], right_eye[1])
+        diff_path = root / "diffs" / row.video / f"{stem}_diff.png"
+        assert diff_path.is_file() == (row.label == 1)
+        if row.label == 1:
+            diff = read_grey(diff_path)
+            assert diff.shape == crop.shape[:2]
+            height, width = diff.shape
+            centre = diff[int(height * 0.45) : int(height * 0.75), int(width * 0.35) : int(width * 0.65)]
+            border = np.concatenate(
+                [diff[:4].ravel(), diff[-4:].ravel(), diff[:, :4].ravel(), diff[:, -4:].ravel()]
+            )
+            if row.video == "charlie_same":
+                assert diff.mean() < 3  # nothing altered: (almost) nothing in the diff
+            else:
+                assert centre.mean() > 60 and border.mean() < 15
+    # the same person in alpha and bravo (found by face embeddings) lands in one fold, with the fakes
+    fold_of = table.groupby("video")["fold"].first()
+    identity_of = table.groupby("video")["identity"].first()
+    assert identity_of["alpha"] == identity_of["bravo"] == identity_of["bravo_fake0"]
+    assert identity_of["alpha"] != identity_of["charlie"]
+    assert fold_of["alpha"] == fold_of["bravo"] != fold_of["charlie"]
+    assert main(["check-leakage", str(out / "dfdc.csv")]) == 0
+
+
+def test_dfdc_bad_inputs_are_counted_skips_with_reasons(dfdc_run: Path) -> None:
+    report = json.loads((dfdc_run / "out" / "dfdc_report.json").read_text())
+    skips = {(skip["video"], skip["stage"]): skip["reason"] for skip in report["skips"]}
+    assert skips[("ghost", "sources")] == "file_missing"
+    assert skips[("orphan", "sources")] == "original_missing"
+    assert skips[("truncated", "frames")] == "unreadable"
+    assert skips[("zero", "frames")] == "no_frames"
+    assert skips[("empty_room", "faces")] == "no_face"
+    assert skips[("alpha_resized", "crops")] == "frame_size_mismatch"
+    assert all(skip["detail"] for skip in report["skips"])
+    stages = report["stages"]
+    assert stages["frames"]["outcomes"] == {"done": 10, "skipped:no_frames": 1, "skipped:unreadable": 1}
+    assert stages["faces"]["outcomes"] == {"done": 3, "not_run": 2, "skipped:no_face": 1}
+    assert stages["crops"]["counts"]["crops_written"] == 7 * FRAMES
+    assert stages["diffs"]["counts"] == {"diffs_written": 4 * FRAMES, "original_crop_missing": 0}
+    assert stages["landmarks"]["counts"]["mtcnn_landmarks_written"] == 3 * FRAMES
+    assert report["sources"] == {
+        "videos": 12,
+        "originals": 6,
+        "fakes": 6,
+        "skipped": {"file_missing": 1, "original_missing": 1},
+    }
+    assert report["folds"]["leakage_problems"] == []
+
+
+def test_rerun_does_no_work_and_changes_nothing(dfdc_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(dfdc_run / "out", out)
+    before = {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file()}
+    hashes = file_hashes(out)
+    listing = read_source("dfdc", dfdc_run / "raw")
+    result = preprocess_dataset(listing, out, PreprocessConfig(frames=FRAMES, folds=2), progress=False)
+    assert all(stage["units"] == 0 for stage in result["stages"].values())
+    assert file_hashes(out) == hashes
+    unchanged = [path for path, mtime in before.items() if path.stat().st_mtime_ns == mtime]
+    assert len(unchanged) == len(before) - 2  # only the CSV and the report are rewritten (same bytes)
+
+
+def test_celebdf_sharded_run_merges_into_identity_disjoint_folds(celebdf_raw: Path, tmp_path: Path) -> None:
+    listing = read_source("celebdf", celebdf_raw / "raw")
+    config = PreprocessConfig(frames=FRAMES, folds=2, landmarks=("mtcnn", "dlib68"))
+    out = tmp_path / "out"
+    first = preprocess_dataset(listing, out, config, shard=(0, 3), progress=False)
+    assert first["report"] is None and first["stages"]["faces"]["units"] == 1
+    with pytest.raises(DataError, match="never processed"):
+        preprocess_dataset(listing, out, config, merge_only=True)
+    for shard in ((1, 3), (2, 3)):
+        preprocess_dataset(listing, out, config, shard=shard, progress=False)
+    report = preprocess_dataset(listing, out, config, merge_only=True)["report"]
+    assert all("not_run" not in stage["outcomes"] for stage in report["stages"].values())
+    table = pd.read_csv(out / "celebdf.csv")
+    assert set(table["video"]) == {
+        "id0_0000",
+        "id0_0001",
+        "id1_0000",
+        "id2_0000",
+        "id0_id1_0000",
+        "id2_id3_0000",
+    }
+    fold_of = table.groupby("video")["fold"].first()
+    # id0_id1_0000 links id0 and id1: all their videos share a fold; id2 (with its fake) is the other
+    assert fold_of["id0_0000"] == fold_of["id0_0001"] == fold_of["id1_0000"] == fold_of["id0_id1_0000"]
+    assert fold_of["id2_0000"] == fold_of["id2_id3_0000"] != fold_of["id0_0000"]
+    assert not (out / "celebdf" / "embeddings").exists()  # the dataset names everyone: no clustering
+    for row in table[table["label"] == 0].itertuples():
+        points = np.load(
+            out / "celebdf" / "original_landmarks_68" / row.video / row.file.replace(".png", ".npy")
+        )
+        assert points.shape == (68, 2)
+    assert main(["check-leakage", str(out / "celebdf.csv")]) == 0
+    # the official test list holds id2_0000 out, with everything linked to it
+    held = preprocess_dataset(listing, out, config, merge_only=True, holdout_test=True)["report"]
+    assert held["folds"]["per_fold"]["-1"]["videos"] == 2
+    table = pd.read_csv(out / "celebdf.csv")
+    assert set(table.loc[table["fold"] == -1, "video"]) == {"id2_0000", "id2_id3_0000"}
+
+
+def run_cli(raw: Path, out: Path) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "facecutout.cli",
+        "preprocess",
+        "--source",
+        "dfdc",
+        "--root",
+        str(raw),
+        "--out",
+        str(out),
+        "--frames",
+        str(FRAMES),
+        "--folds",
+        "2",
+        "--no-progress",
+    ]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def build_small_dfdc(folder: Path, samples_dir: Path) -> None:
+    face = faces(samples_dir)
+    make_dfdc(
+        folder / "raw",
+        {
+            "one": VideoSpec(face["A1"], frames=8, seed=21),
+            "two": VideoSpec(face["B"], frames=8, seed=22),
+            "three": VideoSpec(face["C"], frames=8, seed=23),
+        },
+    )
+    listing = read_source("dfdc", folder / "raw")
+    preprocess_dataset(
+        listing, folder / "reference", PreprocessConfig(frames=FRAMES, folds=2), progress=False
+    )
+
+
+def test_sigkill_mid_run_then_rerun_gives_identical_files(
+    tmp_path_factory: pytest.TempPathFactory, samples_dir: Path, tmp_path: Path
+) -> None:
+    small = shared_once(
+        tmp_path_factory, "preprocess-small", lambda folder: build_small_dfdc(folder, samples_dir)
+    )
+    out = tmp_path / "out"
+    process = run_cli(small / "raw", out)
+    markers = out / "dfdc" / ".markers" / "faces"
+    deadline = time.monotonic() + 120
+    while not (markers.is_dir() and any(markers.glob("*.json"))):
+        assert process.poll() is None, process.stderr.read().decode()
+        assert time.monotonic() < deadline, "the run never reached the faces stage"
+        time.sleep(0.01)
+    assert process.poll() is None, "the run finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert not (out / "dfdc.csv").exists()
+    rerun = run_cli(small / "raw", out)
+    _, errors = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, errors.decode()
+    assert file_hashes(out) == file_hashes(small / "reference")
