@@ -2,9 +2,9 @@
 
 Same candidates as :mod:`facecutout.cutout.regions`: sensory bands (features in random order, each
 from w/3 down to w/6) and convex hulls of the 68-point outline (strategies in random order: runs
-from the longest down to 3 points, 4 random subsets, the two halves of the outline hull). Every
-candidate becomes (lines, box, valid) with the lines of :mod:`facecutout.batched.geometry`;
-randomness comes from one ``torch.Generator``.
+from the longest down to 3 points, 4 random subsets, the two halves of the outline hull). They stay
+point sets until measured, when :meth:`Candidates.lines` turns the ones asked for into the lines of
+:mod:`facecutout.batched.geometry`. Randomness comes from one ``torch.Generator``.
 """
 
 from __future__ import annotations
@@ -25,46 +25,79 @@ _NOSE_68, _MOUTH_68 = 30, (48, 54)
 
 @dataclass(frozen=True)
 class Candidates:
-    """K candidates per image in preference order: lines (B, K, E, 3), boxes (B, K, 4), valid (B, K)."""
+    """K candidates per image in preference order, kept as point sets until they are measured.
 
-    lines: torch.Tensor
-    boxes: torch.Tensor
-    valid: torch.Tensor
-    edge_counts: torch.Tensor
+    Candidate k of image b is the convex hull of ``points[b, k]`` (B, K, n, 2) where ``present``
+    (B, K, n); where ``cut_side[b, k]`` is +1 or -1 it is cut by the half-plane through the hull's
+    centroid with normal ``cut_side * cut_normal[b, k]`` (B, K, 2). A candidate without points is
+    padding and never admissible.
+    """
+
+    points: torch.Tensor
+    present: torch.Tensor
+    cut_normal: torch.Tensor
+    cut_side: torch.Tensor
 
     @staticmethod
-    def from_points(
-        points: torch.Tensor, present: torch.Tensor, height: int, width: int, cut: torch.Tensor | None = None
-    ) -> Candidates:
-        """Candidates that are hulls of rounded points (B, K, n, 2), optionally cut by lines (B, K, 3)."""
-        lines, _ = hull_lines(points.round(), present)
-        if cut is not None:
-            lines = torch.cat([lines, cut[..., None, :]], dim=-2)
-        lines, counts = compact_lines(widen_lines(lines))
-        boxes = bounding_boxes(points, present, height, width)
-        valid = present.any(-1) & (boxes[..., 2] >= boxes[..., 0]) & (boxes[..., 3] >= boxes[..., 1])
-        return Candidates(lines, boxes, valid, counts)
+    def hulls(points: torch.Tensor, present: torch.Tensor) -> Candidates:
+        """Uncut hulls of the point sets (B, K, n, 2)."""
+        shape = points.shape[:2]
+        sides = torch.zeros(shape, dtype=torch.int8, device=points.device)
+        return Candidates(points, present, points.new_zeros((*shape, 2)), sides)
 
     @property
     def count(self) -> int:
-        return self.lines.shape[1]
+        return self.points.shape[1]
 
-    def pad_edges(self, edges: int) -> Candidates:
-        """The same candidates with the line axis zero-padded to ``edges``."""
-        missing = edges - self.lines.shape[2]
-        lines = torch.nn.functional.pad(self.lines, (0, 0, 0, missing)) if missing > 0 else self.lines
-        return Candidates(lines, self.boxes, self.valid, self.edge_counts)
+    def pad_points(self, size: int) -> Candidates:
+        """The same candidates with the point axis padded to ``size`` with absent points."""
+        missing = size - self.points.shape[2]
+        if missing <= 0:
+            return self
+        points = torch.nn.functional.pad(self.points, (0, 0, 0, missing))
+        present = torch.nn.functional.pad(self.present, (0, missing))
+        return Candidates(points, present, self.cut_normal, self.cut_side)
+
+    def reorder(self, index: torch.Tensor) -> Candidates:
+        """Candidates reordered per image: result[b, k] = self[b, index[b, k]]."""
+        size = self.points.shape[2]
+        return Candidates(
+            torch.gather(self.points, 1, index[..., None, None].expand(-1, -1, size, 2)),
+            torch.gather(self.present, 1, index[..., None].expand(-1, -1, size)),
+            torch.gather(self.cut_normal, 1, index[..., None].expand(-1, -1, 2)),
+            torch.gather(self.cut_side, 1, index),
+        )
+
+    def lines(
+        self, image: torch.Tensor, rank: torch.Tensor, height: int, width: int
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Widened lines (A, E, 3) and boxes (A, 4) of candidates ``rank`` (A,) of images ``image`` (A,)."""
+        points, present = self.points[image, rank], self.present[image, rank]
+        # Only as many point slots as the fullest candidate uses: hull cost grows with n ** 3.
+        order = torch.sort(present.to(torch.int8), dim=1, descending=True, stable=True).indices
+        size = max(int(present.sum(1).max()), 1)
+        points = torch.gather(points, 1, order[:, :size, None].expand(-1, -1, 2))
+        present = torch.gather(present, 1, order[:, :size])
+        lines, corners = hull_lines(points.round(), present)
+        side = self.cut_side[image, rank]
+        if bool((side != 0).any()):
+            centroid = (points * corners[..., None]).sum(1) / corners.sum(1, keepdim=True).clamp(min=1)
+            normal = self.cut_normal[image, rank] * side[:, None]
+            cut = torch.cat([normal, -(normal * centroid).sum(1, keepdim=True)], dim=1)
+            lines = torch.cat([lines, cut[:, None]], dim=1)
+        lines, counts = compact_lines(widen_lines(lines))
+        return lines[:, : max(int(counts.max()), 1)], bounding_boxes(points, present, height, width)
 
 
 def concatenate(first: Candidates, second: Candidates) -> Candidates:
     """Candidates of ``first`` followed by those of ``second``, per image."""
-    edges = max(first.lines.shape[2], second.lines.shape[2])
-    first, second = first.pad_edges(edges), second.pad_edges(edges)
+    size = max(first.points.shape[2], second.points.shape[2])
+    first, second = first.pad_points(size), second.pad_points(size)
     return Candidates(
-        torch.cat([first.lines, second.lines], 1),
-        torch.cat([first.boxes, second.boxes], 1),
-        torch.cat([first.valid, second.valid], 1),
-        torch.cat([first.edge_counts, second.edge_counts], 1),
+        torch.cat([first.points, second.points], 1),
+        torch.cat([first.present, second.present], 1),
+        torch.cat([first.cut_normal, second.cut_normal], 1),
+        torch.cat([first.cut_side, second.cut_side], 1),
     )
 
 
@@ -72,10 +105,10 @@ def choose(flags: torch.Tensor, when_true: Candidates, when_false: Candidates) -
     """Per image (flags (B,) bool), the candidates of ``when_true`` or of ``when_false`` (same shapes)."""
     pick = flags[:, None]
     return Candidates(
-        torch.where(pick[..., None, None], when_true.lines, when_false.lines),
-        torch.where(pick[..., None], when_true.boxes, when_false.boxes),
-        torch.where(pick, when_true.valid, when_false.valid),
-        torch.where(pick, when_true.edge_counts, when_false.edge_counts),
+        torch.where(pick[..., None, None], when_true.points, when_false.points),
+        torch.where(pick[..., None], when_true.present, when_false.present),
+        torch.where(pick[..., None], when_true.cut_normal, when_false.cut_normal),
+        torch.where(pick, when_true.cut_side, when_false.cut_side),
     )
 
 
@@ -119,9 +152,7 @@ def band_polygons(starts: torch.Tensor, ends: torch.Tensor, half_widths: torch.T
     return torch.stack([first + across, last + across, last - across, first - across], dim=-2)
 
 
-def sensory_candidates(
-    landmarks: torch.Tensor, order: torch.Tensor, features: Sequence[str], height: int, width: int
-) -> Candidates:
+def sensory_candidates(landmarks: torch.Tensor, order: torch.Tensor, features: Sequence[str]) -> Candidates:
     """Bands of the features in ``order`` ((B, F) indices into ``features``), thickest first."""
     starts, ends, widths = feature_segments(sensory_points(landmarks))
     chosen = torch.tensor([SENSORY_FEATURES.index(name) for name in features], device=landmarks.device)
@@ -132,102 +163,72 @@ def sensory_candidates(
     divisors = torch.tensor(BAND_DIVISORS, dtype=widths.dtype, device=widths.device)
     half_widths = widths[..., None] / divisors  # (B, F, D)
     polygons = band_polygons(starts[:, :, None], ends[:, :, None], half_widths).flatten(1, 2)
-    present = torch.ones(polygons.shape[:-1], dtype=torch.bool, device=polygons.device)
-    return Candidates.from_points(polygons, present, height, width)
+    return Candidates.hulls(
+        polygons, torch.ones(polygons.shape[:-1], dtype=torch.bool, device=polygons.device)
+    )
 
 
-def _run_points(
-    outline: torch.Tensor, generator: torch.Generator | None
-) -> tuple[torch.Tensor, torch.Tensor]:
+def _runs(outline: torch.Tensor, generator: torch.Generator | None) -> Candidates:
     """Runs of consecutive outline points from a random start, longest (random) down to MIN_RUN."""
     batch, count = outline.shape[:2]
+    device = outline.device
     longest_max = count // 2
-    start = torch.randint(count, (batch,), generator=generator, device=outline.device)
-    longest = torch.randint(MIN_RUN, longest_max + 1, (batch,), generator=generator, device=outline.device)
-    slots = torch.arange(longest_max - MIN_RUN + 1, device=outline.device)
-    lengths = longest[:, None] - slots  # (B, S); a length below MIN_RUN is no candidate
-    index = (start[:, None] + torch.arange(longest_max, device=outline.device)) % count
+    start = torch.randint(count, (batch,), generator=generator, device=device)
+    longest = torch.randint(MIN_RUN, longest_max + 1, (batch,), generator=generator, device=device)
+    slots = torch.arange(longest_max - MIN_RUN + 1, device=device)
+    lengths = longest[:, None] - slots  # (B, S); a length below MIN_RUN is padding
+    index = (start[:, None] + torch.arange(longest_max, device=device)) % count
     points = torch.gather(outline, 1, index[..., None].expand(-1, -1, 2))
-    present = torch.arange(longest_max, device=outline.device) < lengths[..., None]
+    present = torch.arange(longest_max, device=device) < lengths[..., None]
     present &= (lengths >= MIN_RUN)[..., None]
-    return points[:, None].expand(-1, len(slots), -1, -1), present
+    return Candidates.hulls(points[:, None].expand(-1, len(slots), -1, -1), present)
 
 
-def _subset_points(
-    outline: torch.Tensor, generator: torch.Generator | None
-) -> tuple[torch.Tensor, torch.Tensor]:
+def _subsets(outline: torch.Tensor, generator: torch.Generator | None) -> Candidates:
     """SUBSET_TRIES random subsets of MIN_RUN .. count // 2 outline points."""
     batch, count = outline.shape[:2]
+    device = outline.device
     largest = count // 2
-    sizes = torch.randint(
-        MIN_RUN, largest + 1, (batch, SUBSET_TRIES), generator=generator, device=outline.device
-    )
-    keys = torch.rand(batch, SUBSET_TRIES, count, generator=generator, device=outline.device)
+    sizes = torch.randint(MIN_RUN, largest + 1, (batch, SUBSET_TRIES), generator=generator, device=device)
+    keys = torch.rand(batch, SUBSET_TRIES, count, generator=generator, device=device)
     index = keys.argsort(dim=-1)[..., :largest]
     points = torch.gather(
         outline[:, None].expand(-1, SUBSET_TRIES, -1, -1), 2, index[..., None].expand(-1, -1, -1, 2)
     )
-    present = torch.arange(largest, device=outline.device) < sizes[..., None]
-    return points, present
+    return Candidates.hulls(points, torch.arange(largest, device=device) < sizes[..., None])
 
 
-def _half_cuts(
-    outline: torch.Tensor, generator: torch.Generator | None
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """The outline hull twice, with the two half-plane cuts through its centroid in random order."""
+def _halves(outline: torch.Tensor, generator: torch.Generator | None) -> Candidates:
+    """The outline hull twice, cut through its centroid along a random line, sides in random order."""
     batch, count = outline.shape[:2]
-    present = torch.ones(batch, count, dtype=torch.bool, device=outline.device)
-    _, corners = hull_lines(outline.round(), present)
-    centroid = (outline * corners[..., None]).sum(1) / corners.sum(1, keepdim=True).clamp(min=1)
-    angle = torch.rand(batch, generator=generator, device=outline.device, dtype=outline.dtype) * torch.pi
+    device = outline.device
+    angle = torch.rand(batch, generator=generator, device=device, dtype=outline.dtype) * torch.pi
     normal = torch.stack([angle.cos(), angle.sin()], dim=-1)
-    first = torch.where(torch.rand(batch, generator=generator, device=outline.device) < 0.5, 1.0, -1.0)
-    signs = torch.stack([first, -first], 1).to(outline.dtype)  # (B, 2)
-    offset = -(normal * centroid).sum(-1)
-    cut = signs[..., None] * torch.cat([normal, offset[:, None]], dim=-1)[:, None]  # (B, 2, 3)
-    points = outline[:, None].expand(-1, 2, -1, -1)
-    return points, present[:, None].expand(-1, 2, -1), cut
+    first = torch.where(torch.rand(batch, generator=generator, device=device) < 0.5, 1, -1)
+    sides = torch.stack([first, -first], 1).to(torch.int8)
+    present = torch.ones(batch, 2, count, dtype=torch.bool, device=device)
+    return Candidates(
+        outline[:, None].expand(-1, 2, -1, -1), present, normal[:, None].expand(-1, 2, -1), sides
+    )
 
 
 def hull_candidates(
-    landmarks: torch.Tensor,
-    strategies: Sequence[str],
-    generator: torch.Generator | None,
-    height: int,
-    width: int,
+    landmarks: torch.Tensor, strategies: Sequence[str], generator: torch.Generator | None
 ) -> Candidates:
     """Hull candidates of the 68-point outline, strategies in random order per image."""
     outline = landmarks[:, torch.as_tensor(OUTLINE_68, device=landmarks.device)]
-    blocks = []
-    for strategy in strategies:
-        if strategy == "run":
-            blocks.append(Candidates.from_points(*_run_points(outline, generator), height, width))
-        elif strategy == "subset":
-            blocks.append(Candidates.from_points(*_subset_points(outline, generator), height, width))
-        else:
-            points, present, cut = _half_cuts(outline, generator)
-            blocks.append(Candidates.from_points(points, present, height, width, cut=cut))
+    build = {"run": _runs, "subset": _subsets, "half": _halves}
+    blocks = [build[strategy](outline, generator) for strategy in strategies]
     merged = blocks[0]
     for block in blocks[1:]:
         merged = concatenate(merged, block)
-    sizes = torch.tensor([block.count for block in blocks], device=landmarks.device)
-    block_of = torch.repeat_interleave(torch.arange(len(blocks), device=landmarks.device), sizes)
-    within = torch.arange(merged.count, device=landmarks.device) - (torch.cumsum(sizes, 0) - sizes)[block_of]
+    device = landmarks.device
+    sizes = torch.tensor([block.count for block in blocks], device=device)
+    block_of = torch.repeat_interleave(torch.arange(len(blocks), device=device), sizes)
+    within = torch.arange(merged.count, device=device) - (torch.cumsum(sizes, 0) - sizes)[block_of]
     # Each image places whole blocks in a random order, keeping the order inside a block.
-    block_rank = random_orders(landmarks.shape[0], len(blocks), generator, landmarks.device).argsort(dim=1)
-    source = (block_rank[:, block_of] * merged.count + within).argsort(dim=1)
-    return take(merged, source)
-
-
-def take(candidates: Candidates, index: torch.Tensor) -> Candidates:
-    """Candidates reordered per image: result[b, k] = candidates[b, index[b, k]]."""
-    lines = torch.gather(
-        candidates.lines, 1, index[..., None, None].expand(-1, -1, *candidates.lines.shape[2:])
-    )
-    boxes = torch.gather(candidates.boxes, 1, index[..., None].expand(-1, -1, 4))
-    return Candidates(
-        lines, boxes, torch.gather(candidates.valid, 1, index), torch.gather(candidates.edge_counts, 1, index)
-    )
+    block_rank = random_orders(landmarks.shape[0], len(blocks), generator, device).argsort(dim=1)
+    return merged.reorder((block_rank[:, block_of] * merged.count + within).argsort(dim=1))
 
 
 def variant_candidates(
@@ -236,8 +237,6 @@ def variant_candidates(
     generator: torch.Generator | None,
     features: Sequence[str],
     strategies: Sequence[str],
-    height: int,
-    width: int,
 ) -> Candidates:
     """All candidates of the variant per image, in preference order ("random" with 68 points: one
     variant first, each with probability 1/2, then the other; with 5 points: "sensory")."""
@@ -248,11 +247,12 @@ def variant_candidates(
     if use_hull and use_sensory:
         sensory_first = torch.rand(batch, generator=generator, device=device) < 0.5
     if use_sensory:
-        order = random_orders(batch, len(features), generator, device)
-        sensory = sensory_candidates(landmarks, order, features, height, width)
+        sensory = sensory_candidates(
+            landmarks, random_orders(batch, len(features), generator, device), features
+        )
     if not use_hull:
         return sensory
-    hull = hull_candidates(landmarks, strategies, generator, height, width)
+    hull = hull_candidates(landmarks, strategies, generator)
     if sensory_first is None:
         return hull
     return choose(sensory_first, concatenate(sensory, hull), concatenate(hull, sensory))

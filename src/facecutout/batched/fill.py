@@ -5,21 +5,27 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from facecutout.cutout.fill import check_fill
+from facecutout.cutout.fill import Fill, check_fill
 from facecutout.errors import InvalidInputError
 
 TENSOR_FILL_MODES = ("random", "random_uniform")
 
 
+def check_tensor_fill(fill: object) -> Fill:
+    """Validate a fill for tensors: a number, one number per channel, or one of TENSOR_FILL_MODES."""
+    checked = check_fill(fill)
+    if isinstance(checked, str) and checked not in TENSOR_FILL_MODES:
+        raise InvalidInputError(
+            f"fill={checked!r} is not available on tensors; "
+            f"use a number, one number per channel, or one of {TENSOR_FILL_MODES}"
+        )
+    return checked
+
+
 def resolve_fill(fill: object, images: torch.Tensor) -> str | torch.Tensor:
     """A fill mode as is, or a constant as a (C,) tensor of the images' dtype and device."""
-    checked = check_fill(fill)
+    checked = check_tensor_fill(fill)
     if isinstance(checked, str):
-        if checked not in TENSOR_FILL_MODES:
-            raise InvalidInputError(
-                f"fill={checked!r} is not available on tensors; "
-                f"use a number, one number per channel, or one of {TENSOR_FILL_MODES}"
-            )
         return checked
     channels = images.shape[1]
     values = np.asarray(checked, dtype=np.float64).reshape(-1)
@@ -41,22 +47,33 @@ def noise(shape: tuple[int, ...], like: torch.Tensor, generator: torch.Generator
 
 def fill_pixels(
     images: torch.Tensor,
-    pixels: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
+    pixels: torch.Tensor,
+    pixel_images: torch.Tensor,
     fill: str | torch.Tensor,
     generator: torch.Generator | None,
 ) -> torch.Tensor:
-    """A copy of ``images`` (B, C, H, W) with the listed pixels (image, row, column) filled.
+    """A contiguous copy of ``images`` (B, C, H, W) with some pixels filled in every channel.
 
-    ``fill`` comes from :func:`resolve_fill`; "random" draws the pixels' values in the order listed.
+    Args:
+        pixels: flat indices of the pixels into a (B, H, W) array; pixel_images: their images.
+        fill: from :func:`resolve_fill`; "random" draws the pixels' values in the order listed.
     """
-    image, row, column = pixels
-    output = images.clone()
-    batch, channels = images.shape[:2]
-    if isinstance(fill, torch.Tensor):
-        values = fill
-    elif fill == "random_uniform":
-        values = noise((batch, channels), images, generator)[image]
-    else:
-        values = noise((len(image), channels), images, generator)
-    output[image, :, row, column] = values
+    batch, channels, height, width = images.shape
+    plane = height * width
+    output = images.clone(memory_format=torch.contiguous_format)
+    flat = output.view(-1)
+    # Index of the pixel in channel 0 of a (B, C, H, W) array.
+    first_channel = pixels + pixel_images * ((channels - 1) * plane)
+    if isinstance(fill, str):
+        count = len(pixels)
+        values = noise((count, channels), images, generator) if fill == "random" else None
+        colours = noise((batch, channels), images, generator) if fill == "random_uniform" else None
+    for channel in range(channels):
+        index = first_channel + channel * plane
+        if not isinstance(fill, str):
+            flat.index_fill_(0, index, fill[channel])
+        elif values is not None:
+            flat.scatter_(0, index, values[:, channel])
+        else:
+            flat.scatter_(0, index, colours[pixel_images, channel])
     return output

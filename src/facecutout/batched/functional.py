@@ -102,12 +102,12 @@ def batch_face_cutout(
         return images.clone(), torch.zeros((0, height, width), dtype=torch.bool, device=images.device)
 
     with torch.no_grad():
-        candidates = variant_candidates(points, variant, generator, features, strategies, height, width)
-        left, right = select_spans(candidates, manipulated, limit, enabled, height, step)
-        pixels = span_pixels(left, right)
+        candidates = variant_candidates(points, variant, generator, features, strategies)
+        left, right, _ = select_spans(candidates, manipulated, limit, enabled, height, width, step)
+        pixels, pixel_images = span_pixels(left, right, width)
         regions = torch.zeros((batch, height, width), dtype=torch.bool, device=images.device)
-        regions[pixels] = True
-        return fill_pixels(images, pixels, resolved_fill, generator), regions
+        regions.view(-1)[pixels] = True
+        return fill_pixels(images, pixels, pixel_images, resolved_fill, generator), regions
 
 
 def _check_apply_to(apply_to: object, batch: int, device: torch.device) -> torch.Tensor:

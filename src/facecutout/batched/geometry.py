@@ -17,49 +17,53 @@ def geometry_dtype(device: torch.device) -> torch.dtype:
 
 
 def hull_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Edges of the convex hull of each point set, vectorised over all leading dimensions.
+    """Edges of the convex hull of each point set, vectorised over the first dimension.
 
     Args:
-        points: (..., n, 2) integer-valued (x, y) points.
-        present: (..., n) bool, which points belong to the set (the rest is padding).
+        points: (A, n, 2) integer-valued (x, y) points.
+        present: (A, n) bool, which points belong to the set (the rest is padding).
 
     Returns:
-        lines (..., n, 3) (a, b, c) as float, hull edges first, zero lines after; and vertex
-        flags (..., n) marking the hull's corner points. Edge i -> j is a hull edge iff every other
-        point lies strictly to its inner side or on the segment itself, so collinear points, and
-        repeated points, never make extra corners. A set of one distinct point has no edge.
+        lines (A, n, 3) (a, b, c) in the points' dtype, one per point: the hull edge leaving that
+        point, or a zero line; and corner flags (A, n). Every line is exact (integer arithmetic).
+
+    Gift wrapping from every point at once: each point keeps the most clockwise other point seen
+    (the farthest one on ties), one point at a time. From a hull corner this is the next corner, so
+    every hull edge is found; a point is kept as an edge start only if no point lies on the outer
+    side of its line, so the rest (interior points, points inside an edge) adds at most redundant
+    supporting lines, which never cut the hull. Repeated points count once.
     """
-    count = points.shape[-2]
+    count = points.shape[1]
     exact = points.round().to(torch.int64)
-    same = (exact[..., :, None, :] == exact[..., None, :, :]).all(-1)
+    same = (exact[:, :, None] == exact[:, None, :]).all(-1)  # (A, i, k)
     earlier = torch.ones(count, count, dtype=torch.bool, device=points.device).tril(-1)
-    present = present & ~(same & earlier & present[..., None, :]).any(-1)
+    present = present & ~(same & earlier & present[:, None, :]).any(-1)
 
-    edge = exact[..., None, :, :] - exact[..., :, None, :]  # [..., i, j] = p_j - p_i
-    # cross / dot of edge i -> j with p_k - p_i, laid out as [..., i, j, k].
-    cross = (
-        edge[..., :, :, None, 0] * edge[..., :, None, :, 1]
-        - edge[..., :, :, None, 1] * edge[..., :, None, :, 0]
-    )
-    dot = (
-        edge[..., :, :, None, 0] * edge[..., :, None, :, 0]
-        + edge[..., :, :, None, 1] * edge[..., :, None, :, 1]
-    )
-    length2 = (edge * edge).sum(-1)
-    on_segment = (cross == 0) & (dot >= 0) & (dot <= length2[..., None])
-    supported = ((cross > 0) | on_segment | ~present[..., None, None, :]).all(-1)
-    is_edge = supported & present[..., :, None] & present[..., None, :] & (length2 > 0)
+    own = torch.arange(count, device=points.device).expand(len(points), count)
+    best = own.clone()
+    for other in range(count):
+        target = exact[:, other, None, :] - exact  # (A, n, 2): from every point to point ``other``
+        current = torch.gather(exact, 1, best[..., None].expand(-1, -1, 2)) - exact
+        cross = current[..., 0] * target[..., 1] - current[..., 1] * target[..., 0]
+        farther = (
+            (cross == 0)
+            & ((current * target).sum(-1) > 0)
+            & ((target * target).sum(-1) > (current * current).sum(-1))
+        )
+        usable = present[:, other, None] & ~same[:, :, other]
+        best = torch.where(usable & ((best == own) | (cross < 0) | farther), other, best)
 
-    start = exact[..., :, None, :].expand_as(edge)
-    a = -edge[..., 1]
-    b = edge[..., 0]
-    c = edge[..., 1] * start[..., 0] - edge[..., 0] * start[..., 1]
-    lines = torch.stack([a, b, c], dim=-1).to(points.dtype) * is_edge[..., None]
-    flat_lines = lines.flatten(-3, -2)
-    flat_edges = is_edge.flatten(-2).to(torch.int8)
-    first = torch.sort(flat_edges, dim=-1, descending=True, stable=True).indices[..., :count]
-    compact = torch.gather(flat_lines, -2, first[..., None].expand(*first.shape, 3))
-    return compact, is_edge.any(-1)
+    edge = torch.gather(exact, 1, best[..., None].expand(-1, -1, 2)) - exact  # (A, i, 2)
+    offsets = exact[:, None, :, :] - exact[:, :, None, :]  # (A, i, k, 2): p_k - p_i
+    side = edge[:, :, None, 0] * offsets[..., 1] - edge[:, :, None, 1] * offsets[..., 0]
+    supporting = ((side >= 0) | ~present[:, None, :]).all(-1) & present & (best != own)
+    behind = (side == 0) & ((edge[:, :, None, :] * offsets).sum(-1) < 0) & present[:, None, :]
+    corners = supporting & ~behind.any(-1)
+
+    a, b = -edge[..., 1], edge[..., 0]
+    c = edge[..., 1] * exact[..., 0] - edge[..., 0] * exact[..., 1]
+    lines = torch.stack([a, b, c], dim=-1) * supporting[..., None]
+    return lines.to(points.dtype), corners
 
 
 def widen_lines(lines: torch.Tensor) -> torch.Tensor:

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from facecutout.batched.fill import resolve_fill
+from facecutout.batched.fill import check_tensor_fill, resolve_fill
 from facecutout.batched.functional import batch_face_cutout
 from facecutout.batched.validation import check_generator, check_probability
-from facecutout.cutout.fill import Fill, check_fill
+from facecutout.cutout.fill import Fill
 from facecutout.cutout.regions import HULL_STRATEGIES, SENSORY_FEATURES
 from facecutout.cutout.selection import check_choices, check_variant
 from facecutout.cutout.validation import check_threshold
@@ -36,7 +36,7 @@ class BatchFaceCutout(nn.Module):
         super().__init__()
         self.variant = check_variant(variant)
         self.threshold = check_threshold(threshold)
-        self.fill = check_fill(fill)
+        self.fill = check_tensor_fill(fill)
         self.p = check_probability(p)
         self.features = check_choices(features, SENSORY_FEATURES, "features")
         self.strategies = check_choices(strategies, HULL_STRATEGIES, "strategies")

@@ -45,8 +45,9 @@ def span_areas(left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
 
 
 def row_prefix_counts(masks: torch.Tensor) -> torch.Tensor:
-    """(B, H, W) inclusive running count of mask pixels along each row (int32)."""
-    dtype = torch.int16 if masks.shape[2] < 2**15 else torch.int32
+    """(B, H, W) inclusive running count of mask pixels along each row, in the narrowest integer type."""
+    width = masks.shape[2]
+    dtype = torch.uint8 if width < 2**8 else torch.int16 if width < 2**15 else torch.int32
     return masks.view(torch.uint8).cumsum(2, dtype=dtype)
 
 
@@ -56,22 +57,26 @@ def span_counts(
     """(A,) mask pixels inside each candidate's spans, from ``row_prefix_counts`` of the masks."""
     height, width = prefix.shape[1:]
     filled = right >= left
-    image = images[:, None].expand_as(rows)
-    row = rows.clamp(max=height - 1)
-    last = prefix[image, row, right.clamp(0, width - 1)].to(torch.int32)
-    before = prefix[image, row, (left - 1).clamp(0, width - 1)].to(torch.int32)
+    flat = prefix.view(-1)
+    row_start = (images[:, None] * height + rows.clamp(max=height - 1)) * width
+    last = flat[row_start + right.clamp(0, width - 1)].to(torch.int32)
+    before = flat[row_start + (left - 1).clamp(0, width - 1)].to(torch.int32)
     before = torch.where(left > 0, before, 0)
     return torch.where(filled, last - before, 0).sum(1)
 
 
-def span_pixels(left: torch.Tensor, right: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Image, row and column indices of every pixel of per-image row spans (B, H), in raster order."""
+def span_pixels(left: torch.Tensor, right: torch.Tensor, width: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every pixel of per-image row spans (B, H), in raster order.
+
+    Returns the pixels' flat indices into a (B, H, W) array and their image indices.
+    """
     batch, height = left.shape
     lengths = (right - left + 1).clamp(min=0).flatten()
     total = int(lengths.sum())
     line = torch.repeat_interleave(torch.arange(len(lengths), device=left.device), lengths, output_size=total)
-    starts = torch.cumsum(lengths, 0) - lengths
-    columns = left.flatten()[line] + torch.arange(total, device=left.device) - starts[line]
-    image = torch.arange(batch, device=left.device).repeat_interleave(height)
-    row = torch.arange(height, device=left.device).repeat(batch)
-    return image[line], row[line], columns
+    # A pixel's flat index is its row's start (row * W + left) plus its rank among the pixels listed so far
+    # minus the rank of its row's first pixel.
+    line_start = torch.arange(len(lengths), device=left.device) * width + left.flatten()
+    line_base = line_start - (torch.cumsum(lengths, 0) - lengths)
+    flat = line_base[line] + torch.arange(total, device=left.device)
+    return flat, torch.div(line, height, rounding_mode="floor")

@@ -20,16 +20,19 @@ def select_spans(
     threshold: float,
     enabled: torch.Tensor,
     height: int,
+    width: int,
     candidates_per_step: int,
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Row spans left, right (B, H) of each enabled image's first admissible candidate.
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Row spans left, right (B, H) of each enabled image's first admissible candidate, and its rank (B,).
 
-    Rows with left > right are empty; an image with no admissible candidate has only empty rows.
+    Rows with left > right are empty; an image with no admissible candidate (rank -1) has only
+    empty rows.
     """
-    batch, count = candidates.valid.shape
-    device = candidates.lines.device
+    batch, count = candidates.points.shape[:2]
+    device = candidates.points.device
     left = torch.zeros((batch, height), dtype=torch.int64, device=device)
     right = torch.full((batch, height), -1, dtype=torch.int64, device=device)
+    chosen = torch.full((batch,), -1, dtype=torch.int64, device=device)
     if masks is not None:
         prefix = row_prefix_counts(masks)
         totals = prefix[:, :, -1].sum(1, dtype=torch.int64)
@@ -43,9 +46,8 @@ def select_spans(
         ranks = torch.arange(start, min(start + candidates_per_step, count), device=device)
         image = images.repeat_interleave(len(ranks))
         rank = ranks.repeat(len(images))
-        edges = int(candidates.edge_counts[image, rank].max())
-        rows, lefts, rights = row_spans(candidates.lines[image, rank, :edges], candidates.boxes[image, rank])
-        admissible = candidates.valid[image, rank] & (span_areas(lefts, rights) > 0)
+        rows, lefts, rights = row_spans(*candidates.lines(image, rank, height, width))
+        admissible = span_areas(lefts, rights) > 0
         if masks is not None:
             overlap = span_counts(prefix, image, rows, lefts, rights)
             admissible &= ~constrained[image] | (overlap <= budgets[image])
@@ -55,7 +57,8 @@ def select_spans(
         winners = torch.arange(len(images), device=device)[found] * len(ranks) + first[found]
         _store_spans(left, right, image[winners], rows[winners], lefts[winners], rights[winners])
         pending[images[found]] = False
-    return left, right
+        chosen[images[found]] = ranks[first[found]]
+    return left, right, chosen
 
 
 def _store_spans(

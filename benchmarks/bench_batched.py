@@ -1,0 +1,159 @@
+"""Images per second of the batched Face-Cutout against the per-image version in a Python loop.
+
+Run: .venv/bin/python benchmarks/bench_batched.py [--device cpu|cuda] [--batch-sizes 32 128]
+     [--size 224] [--repeats 7] [--threads N] [--samples DIR]
+
+Both versions cut the same real fake crops of the shared samples, resized to SIZE x SIZE, with
+their manipulated regions (diff >= 40) so the overlap rule is exercised: 5-point MTCNN landmarks
+(shipped) and 68-point dlib landmarks (detected here, once, untimed). The per-image reference
+(``facecutout.face_cutout`` on numpy arrays, always on the CPU) is timed in the same run; the
+ratio is batched / per-image throughput. Best of REPEATS runs, interleaved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pandas as pd
+import torch
+
+from facecutout import binarize_diff, face_cutout
+from facecutout.batched import batch_face_cutout
+from facecutout.fileio import read_grey, read_rgb
+from facecutout.offline import configure_offline
+
+DEFAULT_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "face-cutout-samples"
+CASES = (("5-pt", "sensory"), ("68-pt", "sensory"), ("68-pt", "convex_hull"), ("68-pt", "random"))
+
+
+def load_fakes(samples: Path, size: int) -> list[dict]:
+    """Fake crops resized to size x size with their 5 landmarks and manipulated region."""
+    fakes = []
+    for dataset in ("celebdf", "ffpp"):
+        table = pd.read_csv(samples / f"{dataset}.csv", dtype=str)
+        for row in table[table["label"] == "1"].itertuples():
+            stem = Path(row.file).stem
+            root = samples / dataset
+            image = root / "face_crops" / row.video / row.file
+            diff = root / "diffs" / row.video / f"{stem}_diff.png"
+            landmarks = root / "original_landmarks" / row.original / f"{stem}.npy"
+            if not (image.is_file() and diff.is_file() and landmarks.is_file()):
+                continue
+            rgb = read_rgb(image)
+            scale = np.array([size / rgb.shape[1], size / rgb.shape[0]])
+            fakes.append(
+                {
+                    "image": cv2.resize(rgb, (size, size), interpolation=cv2.INTER_AREA),
+                    "mask": binarize_diff(
+                        cv2.resize(read_grey(diff), (size, size), interpolation=cv2.INTER_AREA)
+                    ),
+                    "5-pt": np.load(landmarks).astype(np.float64) * scale,
+                }
+            )
+    return fakes
+
+
+def add_68_points(fakes: list[dict]) -> list[dict]:
+    """The fakes where dlib finds a face, with its 68 landmarks under "68-pt"."""
+    from facecutout.landmarks import get_detector, primary_face
+
+    detector = get_detector("dlib68")
+    found = []
+    for fake, faces in zip(fakes, detector.detect_batch([fake["image"] for fake in fakes]), strict=True):
+        face = primary_face(faces)
+        if face is not None:
+            found.append({**fake, "68-pt": face.points.astype(np.float64)})
+    return found
+
+
+def seconds(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+def run_case(
+    items: list[dict], points: str, variant: str, batch: int, device: torch.device, repeats: int
+) -> dict:
+    """Best-of-repeats images/s of both versions on one batch of ``batch`` items."""
+    chosen = [items[index % len(items)] for index in range(batch)]
+    images = torch.from_numpy(np.stack([item["image"] for item in chosen])).permute(0, 3, 1, 2).contiguous()
+    images = images.to(device)
+    landmarks = torch.from_numpy(np.stack([item[points] for item in chosen])).to(device)
+    masks = torch.from_numpy(np.stack([item["mask"] for item in chosen])).to(device)
+    generator = torch.Generator(device=device).manual_seed(0)
+    rng = np.random.default_rng(0)
+
+    def per_image() -> None:
+        for item in chosen:
+            face_cutout(item["image"], item[points], item["mask"], variant=variant, seed=rng)
+
+    def batched() -> None:
+        batch_face_cutout(images, landmarks, masks, variant=variant, generator=generator)
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+
+    batched()  # warm-up (CUDA kernels, allocator)
+    loop_times: list[float] = []
+    batch_times: list[float] = []
+    for _ in range(repeats):
+        loop_times.append(seconds(per_image))
+        batch_times.append(seconds(batched))
+    loop_rate, batch_rate = batch / min(loop_times), batch / min(batch_times)
+    return {
+        "landmarks": points,
+        "variant": variant,
+        "batch": batch,
+        "per_image_loop_img_s": round(loop_rate),
+        "batched_img_s": round(batch_rate),
+        "ratio": round(batch_rate / loop_rate, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--device", default="cpu", help="device of the batched version (cpu, cuda, cuda:1 ...)"
+    )
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 128])
+    parser.add_argument("--size", type=int, default=224, help="side of the resized crops (pixels)")
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument(
+        "--threads", type=int, default=None, help="torch and OpenCV CPU threads (default: theirs)"
+    )
+    parser.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES)
+    args = parser.parse_args()
+    configure_offline()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+        cv2.setNumThreads(args.threads)
+    device = torch.device(args.device)
+
+    fakes = load_fakes(args.samples, args.size)
+    with_68 = add_68_points(fakes)
+    logging.info(
+        "%d fake crops at %d px; dlib found 68 points on %d of them; torch %s, %d threads, batched on %s",
+        len(fakes),
+        args.size,
+        len(with_68),
+        torch.__version__,
+        torch.get_num_threads(),
+        device,
+    )
+    rows = []
+    for points, variant in CASES:
+        items = fakes if points == "5-pt" else with_68
+        for batch in args.batch_sizes:
+            rows.append(run_case(items, points, variant, batch, device, args.repeats))
+    print(pd.DataFrame(rows).to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

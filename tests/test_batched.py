@@ -1,0 +1,219 @@
+"""Batched Face-Cutout on tensors: invariants, reproducibility, the nn.Module and argument checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from facecutout import binarize_diff
+from facecutout.batched import BatchFaceCutout, batch_face_cutout, binarize_diffs
+from facecutout.errors import InvalidInputError
+
+
+def random_batch(
+    seed: int, batch: int, channels: int, height: int, width: int, points: int, dtype: torch.dtype
+):
+    """Images, landmarks (some outside the image) and masks (some empty) drawn from ``seed``."""
+    generator = torch.Generator().manual_seed(seed)
+    if dtype == torch.uint8:
+        images = torch.randint(
+            0, 256, (batch, channels, height, width), generator=generator, dtype=torch.uint8
+        )
+    else:
+        images = torch.rand((batch, channels, height, width), generator=generator).to(dtype)
+    scale = torch.tensor([width * 1.2, height * 1.2], dtype=torch.float64)
+    landmarks = torch.rand((batch, points, 2), generator=generator, dtype=torch.float64) * scale - 0.1 * scale
+    masks = torch.rand((batch, height, width), generator=generator) < torch.rand(
+        (batch, 1, 1), generator=generator
+    )
+    masks[0] = False  # a real image: no constraint
+    return images, landmarks, masks
+
+
+batches = st.builds(
+    random_batch,
+    seed=st.integers(0, 2**31 - 1),
+    batch=st.integers(1, 4),
+    channels=st.sampled_from([1, 3]),
+    height=st.integers(6, 40),
+    width=st.integers(6, 40),
+    points=st.sampled_from([5, 68]),
+    dtype=st.sampled_from([torch.uint8, torch.float32]),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    data=batches,
+    variant=st.sampled_from(["sensory", "convex_hull", "random"]),
+    threshold=st.sampled_from([0.0, 0.1, 0.3, 1.0]),
+    fill=st.sampled_from([0, 7, "per_channel", "random", "random_uniform"]),
+    seed=st.integers(0, 1000),
+)
+def test_invariants(data, variant, threshold, fill, seed):
+    images, landmarks, masks = data
+    channels = images.shape[1]
+    if variant == "convex_hull" and landmarks.shape[1] == 5:
+        variant = "sensory"
+    if fill == "per_channel":
+        fill = [1, 2, 3][:channels]
+    out, regions = batch_face_cutout(
+        images,
+        landmarks,
+        masks,
+        variant=variant,
+        threshold=threshold,
+        fill=fill,
+        generator=torch.Generator().manual_seed(seed),
+    )
+    assert out.shape == images.shape and out.dtype == images.dtype
+    assert regions.shape == masks.shape and regions.dtype == torch.bool
+    inside = regions[:, None].expand_as(images)
+    assert torch.equal(out[~inside], images[~inside])
+    # The first image has an empty mask: its first candidate is always admissible and non-empty.
+    assert regions[0].any()
+    for index in range(len(images)):
+        cut = out[index][:, regions[index]]  # (C, pixels)
+        if isinstance(fill, str):
+            if fill == "random_uniform" and cut.numel():
+                assert torch.equal(cut, cut[:, :1].expand_as(cut))
+            if images.dtype != torch.uint8:
+                assert bool(((cut >= 0) & (cut < 1)).all())
+        else:
+            expected = torch.tensor(fill if isinstance(fill, list) else [fill] * channels).to(images.dtype)
+            assert torch.equal(cut, expected[:, None].expand_as(cut))
+        manipulated = int(masks[index].sum())
+        if manipulated:
+            assert int((regions[index] & masks[index]).sum()) <= threshold * manipulated
+
+
+@pytest.mark.parametrize("fill", [0, "random", "random_uniform"])
+def test_same_generator_state_same_output(fill):
+    images, landmarks, masks = random_batch(3, 4, 3, 32, 32, 68, torch.uint8)
+    first = batch_face_cutout(images, landmarks, masks, fill=fill, generator=torch.Generator().manual_seed(5))
+    again = batch_face_cutout(images, landmarks, masks, fill=fill, generator=torch.Generator().manual_seed(5))
+    assert torch.equal(first[0], again[0]) and torch.equal(first[1], again[1])
+    seeds = [torch.Generator().manual_seed(seed) for seed in range(8)]
+    outcomes = {
+        batch_face_cutout(images, landmarks, masks, fill=fill, generator=g)[1].numpy().tobytes()
+        for g in seeds
+    }
+    assert len(outcomes) > 1  # the generator drives the choice
+
+
+def test_candidates_per_step_changes_speed_only():
+    images, landmarks, masks = random_batch(11, 6, 3, 40, 40, 68, torch.uint8)
+    results = [
+        batch_face_cutout(
+            images,
+            landmarks,
+            masks,
+            fill="random",
+            generator=torch.Generator().manual_seed(2),
+            candidates_per_step=step,
+        )
+        for step in (1, 3, 64)
+    ]
+    for out, regions in results[1:]:
+        assert torch.equal(out, results[0][0]) and torch.equal(regions, results[0][1])
+
+
+def test_float16_and_single_channel_images():
+    images, landmarks, masks = random_batch(4, 2, 1, 24, 20, 5, torch.float16)
+    out, regions = batch_face_cutout(images, landmarks, None, variant="sensory", fill=0.5)
+    assert out.dtype == torch.float16 and regions.any()
+    assert bool((out[:, 0][regions] == 0.5).all())
+
+
+def test_no_admissible_candidate_leaves_the_image_unchanged():
+    images, landmarks, _ = random_batch(5, 2, 3, 30, 30, 5, torch.uint8)
+    full = torch.ones((2, 30, 30), dtype=torch.bool)
+    out, regions = batch_face_cutout(images, landmarks, full, variant="sensory", threshold=0.0)
+    assert not regions.any() and torch.equal(out, images)
+
+
+def test_apply_to_and_empty_batch():
+    images, landmarks, _ = random_batch(6, 3, 3, 20, 20, 5, torch.uint8)
+    out, regions = batch_face_cutout(images, landmarks, apply_to=torch.tensor([True, False, True]))
+    assert regions[0].any() and not regions[1].any() and regions[2].any()
+    assert torch.equal(out[1], images[1])
+    out, regions = batch_face_cutout(images[:0], landmarks[:0])
+    assert out.shape == (0, 3, 20, 20) and regions.shape == (0, 20, 20)
+
+
+def test_module_probability_and_reproducibility():
+    images, landmarks, masks = random_batch(8, 16, 3, 24, 24, 68, torch.uint8)
+    never = BatchFaceCutout(p=0.0)
+    out, regions = never(images, landmarks, masks)
+    assert torch.equal(out, images) and not regions.any()
+    always = BatchFaceCutout(variant="sensory", p=1.0)
+    _, regions = always(images, landmarks)
+    assert bool(regions.flatten(1).any(1).all())
+    half = BatchFaceCutout(variant="random", fill="random", p=0.5)
+    first = half(images, landmarks, masks, generator=torch.Generator().manual_seed(1))
+    again = half(images, landmarks, masks, generator=torch.Generator().manual_seed(1))
+    assert torch.equal(first[0], again[0]) and torch.equal(first[1], again[1])
+    assert 0 < int(first[1].flatten(1).any(1).sum()) < 16
+    assert list(half.parameters()) == [] and "p=0.5" in repr(half)
+
+
+def test_module_outputs_carry_no_gradient():
+    images, landmarks, _ = random_batch(9, 2, 3, 16, 16, 5, torch.float32)
+    images.requires_grad_(True)
+    out, _ = BatchFaceCutout(p=1.0)(images, landmarks)
+    assert not out.requires_grad
+
+
+def test_binarize_diffs_matches_the_per_image_rule():
+    diffs = torch.randint(0, 256, (3, 1, 12, 10), dtype=torch.uint8)
+    masks = binarize_diffs(diffs)
+    assert masks.shape == (3, 12, 10) and masks.dtype == torch.bool
+    for diff, mask in zip(diffs[:, 0].numpy(), masks.numpy(), strict=True):
+        assert np.array_equal(binarize_diff(diff), mask)
+    assert torch.equal(binarize_diffs(masks), masks)
+    assert torch.equal(binarize_diffs(diffs[:, 0], level=200), diffs[:, 0] >= 200)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"images": np.zeros((1, 3, 8, 8))}, "torch.Tensor"),
+        ({"images": torch.zeros((3, 8, 8))}, "(B, C, H, W)"),
+        ({"images": torch.zeros((1, 3, 8, 8), dtype=torch.int32)}, "uint8 or floating"),
+        ({"landmarks": torch.zeros((1, 7, 2))}, "5 (MTCNN) or 68"),
+        ({"landmarks": torch.zeros((2, 5, 2))}, "B = 1"),
+        ({"landmarks": torch.full((1, 5, 2), float("nan"))}, "NaN"),
+        ({"masks": torch.zeros((1, 8, 8), dtype=torch.uint8)}, "binarize_diffs"),
+        ({"masks": torch.zeros((1, 9, 8), dtype=torch.bool)}, "masks must have shape"),
+        ({"variant": "convex_hull"}, "68 landmarks"),
+        ({"variant": "square"}, "variant"),
+        ({"threshold": 1.5}, "threshold"),
+        ({"fill": "inpaint_telea"}, "not available on tensors"),
+        ({"fill": [1, 2]}, "channel"),
+        ({"fill": 300}, "0..255"),
+        ({"generator": np.random.default_rng(0)}, "torch.Generator"),
+        ({"features": ["ears"]}, "features"),
+        ({"apply_to": torch.ones(2, dtype=torch.bool)}, "apply_to"),
+        ({"candidates_per_step": 0}, "candidates_per_step"),
+    ],
+)
+def test_bad_arguments_are_named(change, message):
+    arguments = {
+        "images": torch.zeros((1, 3, 8, 8), dtype=torch.uint8),
+        "landmarks": torch.full((1, 5, 2), 4.0),
+        "masks": None,
+        **change,
+    }
+    with pytest.raises(InvalidInputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        batch_face_cutout(
+            arguments.pop("images"), arguments.pop("landmarks"), arguments.pop("masks"), **arguments
+        )
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [({"p": 2}, "p must"), ({"fill": "inpaint_ns"}, "tensors")])
+def test_module_rejects_bad_settings(kwargs, message):
+    with pytest.raises(InvalidInputError, match=message):
+        BatchFaceCutout(**kwargs)
