@@ -174,7 +174,7 @@ def test_without_the_rule_cuts_would_hide_more_than_allowed(samples_dir):
         region, manipulated = item["region"].numpy(), item["manipulated"].numpy()
         if manipulated.any() and (region & manipulated).sum() > 0.3 * manipulated.sum():
             violations += 1
-    assert violations >= 3
+    assert violations >= len(dataset) // 4
 
 
 def test_reals_get_no_constraint_and_landmarks_move_with_the_image(samples_dir):

@@ -53,10 +53,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--best", help="where to copy the best checkpoint (default OUT/best.ckpt)")
     parser.add_argument(
         "--resume",
-        nargs="?",
+        action="store_const",
         const="auto",
-        help="continue from a checkpoint (default: OUT/checkpoints/last.ckpt when it exists)",
+        help="continue from OUT/checkpoints/last.ckpt when it exists (the default)",
     )
+    parser.add_argument("--resume-from", dest="resume", metavar="CKPT", help="continue from this checkpoint")
     parser.add_argument(
         "--no-resume", dest="resume", action="store_const", const="never", help="start afresh"
     )

@@ -213,6 +213,11 @@ def _coerce(value: Any, hint: Any, name: str) -> Any:
         return [_coerce(item, item_type, name) for item in items]
     if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
+    if hint is float and isinstance(value, str):
+        try:  # YAML 1.1 reads "3e-4" (no dot) as a string
+            return float(value)
+        except ValueError:
+            pass
     if hint is str and isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, hint) and not (hint is int and isinstance(value, bool)):

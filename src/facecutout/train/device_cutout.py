@@ -25,17 +25,21 @@ def build_device_cutout(config: DataConfig) -> torch.nn.Module:
     )
 
 
-def apply_device_cutout(cutout: torch.nn.Module, batch: dict) -> torch.Tensor:
+def apply_device_cutout(cutout: torch.nn.Module, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:
     """Cut the images of the batch that have landmarks (each with the module's probability).
 
     Fakes carry their manipulated region (moved diff >= level) so the overlap rule applies; reals
-    carry an empty region, i.e. no constraint. Returns the images; the batch is not modified.
+    carry an empty region, i.e. no constraint. Returns the images (the batch is not modified) and
+    the (B, H, W) bool regions that were cut.
     """
     images = batch["image"]
+    regions = torch.zeros((images.shape[0], *images.shape[2:]), dtype=torch.bool, device=images.device)
     index = batch["has_landmarks"].to(images.device).nonzero().squeeze(1)
     if index.numel() == 0:
-        return images
-    cut, _ = cutout(images[index], batch["landmarks"][index].float(), batch["manipulated"][index])
+        return images, regions
+    landmarks = batch["landmarks"][index].to(images.device).float()
+    cut, cut_regions = cutout(images[index], landmarks, batch["manipulated"][index].to(images.device))
     images = images.clone()
     images[index] = cut
-    return images
+    regions[index] = cut_regions
+    return images, regions

@@ -63,7 +63,7 @@ class DeepfakeClassifier(L.LightningModule):
         if self.device_cutout is not None:
             from facecutout.train.device_cutout import apply_device_cutout
 
-            images = apply_device_cutout(self.device_cutout, batch)
+            images, _ = apply_device_cutout(self.device_cutout, batch)
         logits = self(images)
         loss = F.binary_cross_entropy_with_logits(logits, clip_targets(labels, self.config.optim.label_clip))
         self.log("train_loss", loss, on_step=True, on_epoch=True, prog_bar=True, batch_size=len(labels))
