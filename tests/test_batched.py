@@ -45,7 +45,7 @@ batches = st.builds(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     data=batches,
     variant=st.sampled_from(["sensory", "convex_hull", "random"]),

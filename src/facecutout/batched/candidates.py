@@ -19,6 +19,7 @@ from facecutout.cutout.face_points import OUTLINE_68
 from facecutout.cutout.regions import BAND_DIVISORS, MIN_RUN, SENSORY_FEATURES
 
 SUBSET_TRIES = 4
+CENTROID_PRECISION = 1024
 _EYES_68 = (slice(36, 42), slice(42, 48))
 _NOSE_68, _MOUTH_68 = 30, (48, 54)
 
@@ -78,9 +79,12 @@ class Candidates:
         size = max(int(present.sum(1).max()), 1)
         points = torch.gather(points, 1, order[:, :size, None].expand(-1, -1, 2))
         present = torch.gather(present, 1, order[:, :size])
-        lines, corners = hull_lines(points.round(), present)
+        lines, _ = hull_lines(points.round(), present)
         side = self.cut_side[image, rank]
         if bool((side != 0).any()):
+            # The centroid of the hull's corners, found on 1/1024 pixel points as the per-image
+            # version finds them on the unrounded points.
+            _, corners = hull_lines((points * CENTROID_PRECISION).round(), present)
             centroid = (points * corners[..., None]).sum(1) / corners.sum(1, keepdim=True).clamp(min=1)
             normal = self.cut_normal[image, rank] * side[:, None]
             cut = torch.cat([normal, -(normal * centroid).sum(1, keepdim=True)], dim=1)
