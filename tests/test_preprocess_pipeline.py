@@ -208,7 +208,7 @@ def test_dfdc_bad_inputs_are_counted_skips_with_reasons(dfdc_run: Path) -> None:
     assert all(skip["detail"] for skip in report["skips"])
     stages = report["stages"]
     assert stages["frames"]["outcomes"] == {"done": 10, "skipped:no_frames": 1, "skipped:unreadable": 1}
-    assert stages["faces"]["outcomes"] == {"done": 3, "not_run": 2, "skipped:no_face": 1}
+    assert stages["faces"]["outcomes"] == {"done": 3, "not_reached": 2, "skipped:no_face": 1}
     assert stages["crops"]["counts"]["crops_written"] == 7 * FRAMES
     assert stages["diffs"]["counts"] == {"diffs_written": 4 * FRAMES, "original_crop_missing": 0}
     assert stages["landmarks"]["counts"]["mtcnn_landmarks_written"] == 3 * FRAMES
@@ -332,3 +332,25 @@ def test_sigkill_mid_run_then_rerun_gives_identical_files(
     _, errors = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, errors.decode()
     assert file_hashes(out) == file_hashes(small / "reference")
+
+
+def test_a_failing_unit_is_reported_and_retried(
+    dfdc_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(dfdc_run / "out", out)
+    (out / "dfdc" / ".markers" / "diffs" / "bravo_fake0.json").unlink()
+    listing = read_source("dfdc", dfdc_run / "raw")
+    config = PreprocessConfig(frames=FRAMES, folds=2)
+
+    def broken(*args: object) -> dict:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("facecutout.preprocess.runner.fake_diffs", broken)
+    result = preprocess_dataset(listing, out, config, progress=False)
+    assert result["stages"]["diffs"] == {"units": 1, "outcomes": {"failed:OSError": 1}}
+    assert result["report"]["stages"]["diffs"]["outcomes"]["not_run"] == 1
+    monkeypatch.undo()
+    retried = preprocess_dataset(listing, out, config, progress=False)
+    assert retried["stages"]["diffs"] == {"units": 1, "outcomes": {"done": 1}}
+    assert file_hashes(out) == file_hashes(dfdc_run / "out")

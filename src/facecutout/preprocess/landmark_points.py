@@ -13,22 +13,45 @@ from facecutout.preprocess.layout import OutputLayout
 from facecutout.sources import VideoRecord
 
 
+def crop_size(crop: dict) -> np.ndarray:
+    x1, y1, x2, y2 = crop["rect"]
+    return np.array([x2 - x1, y2 - y1])
+
+
+def common_canvas(images: list[np.ndarray]) -> list[np.ndarray]:
+    """The images padded with black at the right and bottom to one size: a single detector batch,
+    and pixel coordinates unchanged."""
+    height = max(image.shape[0] for image in images)
+    width = max(image.shape[1] for image in images)
+    padded = []
+    for image in images:
+        canvas = np.zeros((height, width, 3), np.uint8)
+        canvas[: image.shape[0], : image.shape[1]] = image
+        padded.append(canvas)
+    return padded
+
+
 def crop_landmarks(
     original: VideoRecord, crops_marker: dict[str, Any], config: PreprocessConfig, layout: OutputLayout
 ) -> dict[str, Any]:
-    """The landmarks marker of one original: files written and crops without a face, per backend."""
+    """The landmarks marker of one original: files written and crops without a face, per backend.
+
+    Crops are padded to one size so the detector sees one batch (coordinates are unchanged);
+    points are rounded and clipped into the crop (a face cut by the frame edge can put one outside).
+    """
     crops = crops_marker["crops"]
     images = [read_rgb(layout.crop(original.video, crop["frame"], crop["person"])) for crop in crops]
+    batch = common_canvas(images) if images else []
     result: dict[str, Any] = {"signature": config.signature("landmarks"), "status": "done"}
     for backend in config.landmarks:
         detector = get_detector(backend, device=config.device if backend == "mtcnn" else None)
         written, no_face = 0, 0
-        for crop, faces in zip(crops, detector.detect_batch(images), strict=True):
+        for crop, faces in zip(crops, detector.detect_batch(batch), strict=True):
             face = primary_face(faces)
             if face is None:
                 no_face += 1
                 continue
-            points = np.rint(face.points).astype(np.int16)
+            points = np.clip(np.rint(face.points), 0, crop_size(crop) - 1).astype(np.int16)
             write_npy(layout.landmarks(backend, original.video, crop["frame"], crop["person"]), points)
             written += 1
         result[backend] = {"written": written, "crops_without_face": no_face}

@@ -53,20 +53,42 @@ STAGE_COUNTS = {
 }
 
 
+def _reached(record: VideoRecord, stage: str, earlier: dict[str, dict[str, dict]]) -> bool:
+    """Whether the stages before ``stage`` finished this video (else an earlier skip explains it)."""
+
+    def done(name: str, video: str) -> bool:
+        return earlier[name].get(video, {}).get("status") == "done"
+
+    if stage == "frames":
+        return True
+    if stage == "faces":
+        return done("frames", record.video)
+    if stage == "crops":
+        if record.label == REAL:
+            return done("faces", record.video)
+        return done("frames", record.video) and done("crops", record.original)
+    return done("crops", record.video)
+
+
 def _stage_report(
-    listing: SourceListing, config: PreprocessConfig, layout: OutputLayout, stage: str, skips: list[dict]
+    listing: SourceListing,
+    config: PreprocessConfig,
+    layout: OutputLayout,
+    stage: str,
+    skips: list[dict],
+    earlier: dict[str, dict[str, dict]],
 ) -> tuple[dict[str, Any], dict[str, dict]]:
     records = [record for record in listing.records if in_scope(record, STAGE_SCOPE[stage])]
     signature = config.signature(stage)
-    markers: dict[str, dict] = {}
+    found = {record.video: read_marker(layout, stage, record.video, signature) for record in records}
+    markers = {video: marker for video, marker in found.items() if marker is not None}
     outcome: Counter[str] = Counter()
     counts: Counter[str] = Counter()
     for record in records:
-        marker = read_marker(layout, stage, record.video, signature)
+        marker = found[record.video]
         if marker is None:
-            outcome["not_run"] += 1
+            outcome["not_run" if _reached(record, stage, {**earlier, stage: markers}) else "not_reached"] += 1
             continue
-        markers[record.video] = marker
         if marker["status"] == "done":
             outcome["done"] += 1
         else:
@@ -145,12 +167,12 @@ def merge(
     stages: dict[str, Any] = {}
     markers: dict[str, dict[str, dict]] = {}
     for stage in STAGES:
-        stages[stage], markers[stage] = _stage_report(listing, config, layout, stage, skips)
+        stages[stage], markers[stage] = _stage_report(listing, config, layout, stage, skips, markers)
     not_run = stages["frames"]["outcomes"].get("not_run", 0)
     if not_run and not allow_partial:
         raise DataError(
-            f"{not_run} video(s) of {listing.dataset} were never processed (a shard not run yet?); "
-            "run the missing shards, or merge with allow_partial"
+            f"{not_run} video(s) of {listing.dataset} were never processed (a shard not run yet, or a unit "
+            "that failed: see the log); run the missing shards or rerun, or merge with --allow-partial"
         )
     embeddings = {}
     for record in listing.originals():
