@@ -25,7 +25,7 @@ from facecutout.train.module import clip_targets
 from facecutout.train.run import train
 
 REPO = Path(__file__).resolve().parents[1]
-MODEL = "resnet10t"
+MODEL = "mobilenetv3_small_050"
 
 
 def folded_csvs(samples_dir: Path, out: Path, every: int = 5) -> list[Path]:
@@ -56,9 +56,19 @@ def tiny_config(samples_dir: Path, csvs: list[Path], out: Path, *overrides: str)
         "trainer.limit_train_batches=2",
         "trainer.log_every_n_steps=1",
         "trainer.progress_bar=false",
+        "trainer.num_sanity_val_steps=0",
         f"out_dir={out}",
     ]
     return TrainConfig().with_overrides(base + list(overrides))
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Two test workers share two cores: one intra-op thread each avoids oversubscription."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")
@@ -212,9 +222,11 @@ def test_killed_training_resumes_from_the_last_checkpoint(samples_dir, csvs, tmp
         "--no-pretrained",
         "trainer.limit_train_batches=2",
         "trainer.progress_bar=false",
+        "trainer.num_sanity_val_steps=0",
     ]
     last = out / "checkpoints" / "last.ckpt"
-    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 150
         while not last.is_file() and process.poll() is None and time.monotonic() < deadline:

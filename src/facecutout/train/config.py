@@ -75,6 +75,7 @@ class TrainerConfig:
     limit_train_batches: float = 1.0
     limit_val_batches: float = 1.0
     log_every_n_steps: int = 10
+    num_sanity_val_steps: int = 2
     monitor: str = "val_logloss"
     monitor_mode: str = "min"
     early_stopping_patience: int = 5

@@ -106,6 +106,7 @@ def train(config: TrainConfig) -> TrainResult:
         limit_train_batches=trainer_config.limit_train_batches,
         limit_val_batches=trainer_config.limit_val_batches,
         log_every_n_steps=trainer_config.log_every_n_steps,
+        num_sanity_val_steps=trainer_config.num_sanity_val_steps,
         gradient_clip_val=trainer_config.gradient_clip_val,
         enable_progress_bar=trainer_config.progress_bar,
         callbacks=[EpochHistory(out / "history.json"), checkpoint, early_stopping],
