@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pickle
 from pathlib import Path
 
 import torch
@@ -18,8 +17,10 @@ def read_checkpoint(path: str | os.PathLike) -> dict:
         raise CheckpointError(f"checkpoint {file} does not exist")
     try:
         content = torch.load(file, map_location="cpu", weights_only=True)
-    except (RuntimeError, OSError, EOFError, ValueError, pickle.UnpicklingError) as error:
-        raise CheckpointError(f"cannot read checkpoint {file} (weights only): {error}") from None
+    except Exception as error:  # noqa: BLE001 - torch.load raises many types on damaged or foreign files
+        raise CheckpointError(
+            f"cannot read checkpoint {file} (weights only): {type(error).__name__}: {error}"
+        ) from None
     if not isinstance(content, dict) or "state_dict" not in content:
         raise CheckpointError(f"checkpoint {file} has no state_dict: not a facecutout training checkpoint")
     return content
