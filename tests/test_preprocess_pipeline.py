@@ -27,6 +27,7 @@ from filelock import FileLock
 from facecutout.cli import main
 from facecutout.errors import DataError
 from facecutout.fileio import read_grey, read_rgb
+from facecutout.landmarks import get_detector, primary_face
 from facecutout.preprocess import PreprocessConfig, preprocess_dataset
 from facecutout.preprocess.synthetic import (
     VideoSpec,
@@ -187,6 +188,13 @@ def test_dfdc_layout_crops_landmarks_diffs_and_folds(dfdc_run: Path) -> None:
                 assert diff.mean() < 3  # nothing altered: (almost) nothing in the diff
             else:
                 assert centre.mean() > 60 and border.mean() < 15
+    # the 5 points kept from the frame detection agree with MTCNN run on the crop itself
+    detector = get_detector("mtcnn")
+    for name in ("0_0", "7_0"):
+        crop = read_rgb(root / "face_crops" / "alpha" / f"{name}.png")
+        redetected = primary_face(detector.detect(crop)).points
+        kept = np.load(root / "original_landmarks" / "alpha" / f"{name}.npy")
+        assert np.abs(redetected - kept).max() < 4
     # the same person in alpha and bravo (found by face embeddings) lands in one fold, with the fakes
     fold_of = table.groupby("video")["fold"].first()
     identity_of = table.groupby("video")["identity"].first()

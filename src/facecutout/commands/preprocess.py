@@ -28,6 +28,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--landmarks", default="mtcnn", help="landmark backends: mtcnn, dlib68 or mtcnn,dlib68"
     )
+    parser.add_argument(
+        "--redetect-landmarks", action="store_true", help="run MTCNN again on each crop for the 5 points"
+    )
     parser.add_argument("--margin", type=float, default=1 / 3, help="crop margin, share of the box (1/3)")
     parser.add_argument("--max-faces", type=int, default=2, help="most faces per frame (largest first)")
     parser.add_argument("--min-face-score", type=float, default=0.9, help="detector score threshold")
@@ -78,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         detect_max_side=args.detect_max_side,
         margin=args.margin,
         landmarks=tuple(split_list(args.landmarks)),
+        redetect_landmarks=args.redetect_landmarks,
         folds=args.folds,
         cluster_distance=args.cluster_distance,
         device=args.device,

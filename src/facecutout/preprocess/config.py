@@ -15,7 +15,7 @@ STAGE_OPTIONS = {
     "frames": ("frames", "stride"),
     "faces": ("detector", "min_face_score", "max_faces", "detect_max_side"),
     "crops": ("margin",),
-    "landmarks": ("landmarks",),
+    "landmarks": ("landmarks", "redetect_landmarks"),
     "diffs": (),
     "folds": ("embed_frames",),
 }
@@ -34,7 +34,9 @@ class PreprocessConfig:
         max_faces: most faces kept per frame (largest first); person index = rank by size.
         detect_max_side: frames are downscaled to this longer side for detection (boxes scaled back).
         margin: crop margin around the box, as a share of the box size on each side.
-        landmarks: landmark backends run on the original crops ("mtcnn" 5 points, "dlib68" 68).
+        landmarks: landmark sets saved for the original crops ("mtcnn" 5 points, "dlib68" 68).
+        redetect_landmarks: run MTCNN again on each crop for the 5 points; by default the points
+            MTCNN returned with the face box (faces stage) are moved into crop coordinates.
         folds: number of folds.
         cluster_distance: dlib embeddings closer than this (Euclidean) are the same person.
         embed_frames: frames per original embedded for identity clustering.
@@ -49,6 +51,7 @@ class PreprocessConfig:
     detect_max_side: int = 1024
     margin: float = 1 / 3
     landmarks: tuple[str, ...] = ("mtcnn",)
+    redetect_landmarks: bool = False
     folds: int = 5
     cluster_distance: float = 0.6
     embed_frames: int = 3

@@ -24,21 +24,32 @@ def crop_rectangle(box: list[float], margin: float, width: int, height: int) -> 
 
 
 def planned_crops(faces_marker: dict[str, Any], config: PreprocessConfig, size: list[int]) -> list[dict]:
-    """Every crop of a family: frame, person, crop rectangle and the face box inside the crop."""
+    """Every crop of a family: frame, person, crop rectangle, and the face box and detector points
+    in crop coordinates."""
     width, height = size
     plan = []
-    for frame_text, boxes in sorted(faces_marker["boxes"].items(), key=lambda item: int(item[0])):
-        for person, box in enumerate(boxes):
-            x1, y1, x2, y2 = crop_rectangle(box, config.margin, width, height)
+    for frame_text, faces in sorted(faces_marker["boxes"].items(), key=lambda item: int(item[0])):
+        for person, face in enumerate(faces):
+            x1, y1, x2, y2 = crop_rectangle(face["box"], config.margin, width, height)
             if min(x2 - x1, y2 - y1) < MIN_CROP_SIDE:
                 continue
+            box = face["box"]
             inner = [
                 round(box[0] - x1, 2),
                 round(box[1] - y1, 2),
                 round(box[2] - x1, 2),
                 round(box[3] - y1, 2),
             ]
-            plan.append({"frame": int(frame_text), "person": person, "rect": [x1, y1, x2, y2], "box": inner})
+            points = [[round(x - x1, 2), round(y - y1, 2)] for x, y in face["points"]]
+            plan.append(
+                {
+                    "frame": int(frame_text),
+                    "person": person,
+                    "rect": [x1, y1, x2, y2],
+                    "box": inner,
+                    "points": points,
+                }
+            )
     return plan
 
 

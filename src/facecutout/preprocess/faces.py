@@ -14,14 +14,21 @@ from facecutout.sources import VideoRecord
 from facecutout.video import VideoReadError, read_frames
 
 
-def select_faces(faces: list[Face], config: PreprocessConfig, scale: float) -> list[list[float]]:
-    """Faces scoring at least ``min_face_score``, largest first, at most ``max_faces``, as
-    [x1, y1, x2, y2, score] in full-frame pixels (rounded to 0.01 so reruns write equal files)."""
+def select_faces(faces: list[Face], config: PreprocessConfig, scale: float) -> list[dict[str, Any]]:
+    """Faces scoring at least ``min_face_score``, largest first, at most ``max_faces``: box
+    (x1, y1, x2, y2), score and points in full-frame pixels, rounded so reruns write equal files."""
     kept = sorted(
         (face for face in faces if face.score >= config.min_face_score),
         key=lambda face: (-face.area, -face.score),
     )[: config.max_faces]
-    return [[round(float(value) / scale, 2) for value in face.box] + [round(face.score, 4)] for face in kept]
+    return [
+        {
+            "box": [round(float(value) / scale, 2) for value in face.box],
+            "score": round(face.score, 4),
+            "points": [[round(float(x) / scale, 2), round(float(y) / scale, 2)] for x, y in face.points],
+        }
+        for face in kept
+    ]
 
 
 def detection_scale(width: int, height: int, max_side: int) -> float:

@@ -36,22 +36,34 @@ def crop_landmarks(
 ) -> dict[str, Any]:
     """The landmarks marker of one original: files written and crops without a face, per backend.
 
-    Crops are padded to one size so the detector sees one batch (coordinates are unchanged);
-    points are rounded and clipped into the crop (a face cut by the frame edge can put one outside).
+    The face detector's own points (MTCNN's 5) come from the faces stage, moved into the crop,
+    unless ``redetect_landmarks``. Other backends run on the crops, padded to one size so the
+    detector sees one batch (coordinates are unchanged). Points are rounded and clipped into
+    the crop (a face cut by the frame edge can put one outside).
     """
     crops = crops_marker["crops"]
-    images = [read_rgb(layout.crop(original.video, crop["frame"], crop["person"])) for crop in crops]
-    batch = common_canvas(images) if images else []
+    needs_images = config.redetect_landmarks or any(
+        backend != config.detector for backend in config.landmarks
+    )
+    batch = []
+    if needs_images and crops:
+        batch = common_canvas(
+            [read_rgb(layout.crop(original.video, crop["frame"], crop["person"])) for crop in crops]
+        )
     result: dict[str, Any] = {"signature": config.signature("landmarks"), "status": "done"}
     for backend in config.landmarks:
-        detector = get_detector(backend, device=config.device if backend == "mtcnn" else None)
+        if backend == config.detector and not config.redetect_landmarks:
+            found = [np.asarray(crop["points"], np.float64) for crop in crops]
+        else:
+            detector = get_detector(backend, device=config.device if backend == "mtcnn" else None)
+            faces = [primary_face(in_crop) for in_crop in detector.detect_batch(batch)]
+            found = [None if face is None else face.points for face in faces]
         written, no_face = 0, 0
-        for crop, faces in zip(crops, detector.detect_batch(batch), strict=True):
-            face = primary_face(faces)
-            if face is None:
+        for crop, points in zip(crops, found, strict=True):
+            if points is None:
                 no_face += 1
                 continue
-            points = np.clip(np.rint(face.points), 0, crop_size(crop) - 1).astype(np.int16)
+            points = np.clip(np.rint(points), 0, crop_size(crop) - 1).astype(np.int16)
             write_npy(layout.landmarks(backend, original.video, crop["frame"], crop["person"]), points)
             written += 1
         result[backend] = {"written": written, "crops_without_face": no_face}
