@@ -2,7 +2,8 @@
 
 ``ssim_map`` computes the same per-pixel statistics as ``skimage.metrics.structural_similarity``
 with its defaults (7x7 uniform window, sample covariance, K1=0.01, K2=0.03, reflected borders),
-with OpenCV box filters on float32 instead of scipy filters on float64.
+with OpenCV box filters (uint8 images and exact uint16 products in, float32 means out) instead of
+scipy filters on float64, and in-place arithmetic on reused buffers.
 
 ``ssim_diff`` is the difference image the training reads: SSIM per colour channel, (1 - SSIM)
 clipped to [0, 1] and scaled to 0..255 (truncated), then converted to grey with OpenCV's
@@ -64,19 +65,18 @@ def ssim_map(original: np.ndarray, fake: np.ndarray) -> np.ndarray:
 def _ssim_in_workspace(original: np.ndarray, fake: np.ndarray) -> np.ndarray:
     """The SSIM map as a view of this thread's workspace: valid until the next call."""
     _check_pair(original, fake)
-    x, y, product, mu_x, mu_y, s_xx, s_yy, s_xy = _workspace.arrays(8, original.shape)
-    x[...] = original
-    y[...] = fake
+    original, fake = np.ascontiguousarray(original), np.ascontiguousarray(fake)
+    mu_x, mu_y, s_xx, s_yy, s_xy, product = _workspace.arrays(6, original.shape)
 
     def local_mean(source: np.ndarray, target: np.ndarray) -> None:
+        # uint8 images and uint16 products (255^2 fits) go in; float32 means come out
         window = (WIN_SIZE, WIN_SIZE)
-        cv2.boxFilter(source, -1, window, dst=target, normalize=True, borderType=cv2.BORDER_REFLECT)
+        cv2.boxFilter(source, cv2.CV_32F, window, dst=target, normalize=True, borderType=cv2.BORDER_REFLECT)
 
-    local_mean(x, mu_x)
-    local_mean(y, mu_y)
-    for first, second, target in ((x, x, s_xx), (y, y, s_yy), (x, y, s_xy)):
-        np.multiply(first, second, out=product)
-        local_mean(product, target)
+    local_mean(original, mu_x)
+    local_mean(fake, mu_y)
+    for first, second, target in ((original, original, s_xx), (fake, fake, s_yy), (original, fake, s_xy)):
+        local_mean(cv2.multiply(first, second, dtype=cv2.CV_16U), target)
     cov_norm = np.float32(WIN_SIZE**2 / (WIN_SIZE**2 - 1))
     c1 = np.float32((K1 * DATA_RANGE) ** 2)
     c2 = np.float32((K2 * DATA_RANGE) ** 2)
@@ -107,9 +107,9 @@ def diff_from_ssim(ssim: np.ndarray) -> np.ndarray:
 
 
 def _diff_in_place(ssim: np.ndarray) -> np.ndarray:
-    np.subtract(np.float32(1), ssim, out=ssim)
-    np.clip(ssim, 0, 1, out=ssim)
-    ssim *= np.float32(255)
+    ssim *= np.float32(-255)
+    ssim += np.float32(255)
+    np.clip(ssim, 0, 255, out=ssim)
     scaled = ssim.astype(np.uint8)
     if scaled.ndim == 3:
         return cv2.cvtColor(scaled, cv2.COLOR_RGB2GRAY)
