@@ -1,0 +1,137 @@
+"""Run the ablation: train each method x seed with the same folds and budget, evaluate, keep results.
+
+Each run lives in ``OUT/runs/<method>/seed<k>/``; its ``result.json`` is written last, atomically,
+so a finished run is never retrained, and an interrupted one resumes from its last checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from facecutout.ablation.config import VALIDATION, AblationConfig
+from facecutout.errors import DataError
+from facecutout.fileio import atomic_write_bytes
+
+logger = logging.getLogger(__name__)
+
+RESULT_FILE = "result.json"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One finished run: its metrics per evaluation set and where its logs and scores are."""
+
+    method: str
+    seed: int
+    folder: Path
+    metrics: dict[str, dict[str, Any]]
+    train_log: Path | None
+    scores: dict[str, Path]
+
+    @classmethod
+    def read(cls, folder: Path) -> RunResult:
+        values = json.loads((folder / RESULT_FILE).read_text())
+        return cls(
+            method=values["method"],
+            seed=values["seed"],
+            folder=folder,
+            metrics=values["metrics"],
+            train_log=folder / values["train_log"] if values.get("train_log") else None,
+            scores={name: folder / path for name, path in values["scores"].items()},
+        )
+
+
+def run_folder(config: AblationConfig, method: str, seed: int) -> Path:
+    return config.out / "runs" / method / f"seed{seed}"
+
+
+def run_train_config(config: AblationConfig, method: str, seed: int) -> dict[str, Any]:
+    """The training config of one run: the shared one with this method, seed and output folder."""
+    from facecutout.train.config import TrainConfig
+
+    train = TrainConfig.from_dict(config.train)
+    train.data.augmentation = method
+    train.seed = seed
+    train.out_dir = str(run_folder(config, method, seed) / "train")
+    train.resume = "auto"
+    train.best_checkpoint = None
+    return train.to_dict()
+
+
+def check_same_config(folder: Path, wanted: dict[str, Any]) -> None:
+    """A run folder may only be resumed with the config it was started with."""
+    stored = folder / "train_config.json"
+    text = json.dumps(wanted, indent=2, sort_keys=True)
+    if stored.is_file() and json.loads(stored.read_text()) != json.loads(text):
+        raise DataError(
+            f"{folder} holds a run with other training settings than the config asks for; "
+            "use another 'out' folder or delete that run folder"
+        )
+    atomic_write_bytes(stored, text.encode())
+
+
+def train_and_evaluate(config: AblationConfig, method: str, seed: int) -> RunResult:
+    """Train one run (resuming if it was interrupted), evaluate it everywhere, write result.json."""
+    from facecutout.evaluation.evaluate import evaluate
+    from facecutout.train.config import TrainConfig
+    from facecutout.train.run import train
+
+    folder = run_folder(config, method, seed)
+    settings = run_train_config(config, method, seed)
+    check_same_config(folder, settings)
+    train_config = TrainConfig.from_dict(settings)
+    trained = train(train_config)
+    targets = [(VALIDATION, train_config.data.root, train_config.data.csvs, train_config.data.val_fold)]
+    targets += [(item.name, item.root, list(item.csvs), item.fold) for item in config.test_sets]
+    metrics, scores = {}, {}
+    for name, root, csvs, fold in targets:
+        evaluation = folder / "eval" / name
+        metrics[name] = evaluate(
+            trained.best_copy,
+            out_dir=evaluation,
+            data_root=root,
+            csvs=csvs,
+            fold=fold,
+            batch_size=train_config.data.batch_size,
+            num_workers=train_config.data.num_workers,
+        )
+        scores[name] = (evaluation / "per_image.csv").relative_to(folder).as_posix()
+    train_log = Path(trained.log_dir) / "metrics.csv"
+    result = {
+        "method": method,
+        "seed": seed,
+        "checkpoint": str(trained.best_copy),
+        "metrics": metrics,
+        "train_log": train_log.relative_to(folder).as_posix() if train_log.is_file() else None,
+        "scores": scores,
+    }
+    atomic_write_bytes(folder / RESULT_FILE, json.dumps(result, indent=2).encode())
+    return RunResult.read(folder)
+
+
+def run_ablation(
+    config: AblationConfig,
+    run_one: Callable[[AblationConfig, str, int], RunResult] = train_and_evaluate,
+) -> list[RunResult]:
+    """Every method x seed, finished runs read back instead of retrained; a progress bar over runs."""
+    from tqdm import tqdm
+
+    plan = [(method, seed) for method in config.methods for seed in config.seeds]
+    results = []
+    with tqdm(total=len(plan), desc="ablation runs", unit="run") as bar:
+        for method, seed in plan:
+            folder = run_folder(config, method, seed)
+            bar.set_postfix_str(f"{method} seed {seed}")
+            if (folder / RESULT_FILE).is_file():
+                check_same_config(folder, run_train_config(config, method, seed))
+                logger.info("%s seed %d: finished earlier, reading %s", method, seed, folder / RESULT_FILE)
+                results.append(RunResult.read(folder))
+            else:
+                results.append(run_one(config, method, seed))
+            bar.update(1)
+    return results

@@ -1,0 +1,85 @@
+"""The ablation table: mean +- std of each metric per method and evaluation set, and the LogLoss
+change of each method vs the baseline."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from facecutout.ablation.runner import RunResult
+from facecutout.evaluation.metrics import METRIC_KEYS
+
+
+def long_table(results: Sequence[RunResult]) -> pd.DataFrame:
+    """One row per run, evaluation set and metric (frame level): method, seed, set, metric, value."""
+    rows = []
+    for result in results:
+        for evaluation, metrics in result.metrics.items():
+            for key in METRIC_KEYS:
+                value = metrics.get(key)
+                rows.append(
+                    {
+                        "method": result.method,
+                        "seed": result.seed,
+                        "set": evaluation,
+                        "metric": key,
+                        "value": math.nan if value is None else float(value),
+                    }
+                )
+    return pd.DataFrame(rows, columns=["method", "seed", "set", "metric", "value"])
+
+
+def summary_table(results: Sequence[RunResult], methods: Sequence[str], baseline: str) -> pd.DataFrame:
+    """Per evaluation set and method: runs, mean and std (ddof 1; 0 for one run) of every metric,
+    ``logloss_change`` (mean LogLoss minus the baseline's) and ``logloss_change_pct`` (relative).
+
+    Runs whose metric is undefined (NaN) are left out of that metric's mean and counted in ``n_<metric>``.
+    """
+    runs = long_table(results)
+    rows = []
+    for evaluation in dict.fromkeys(runs["set"]):
+        in_set = runs[runs["set"] == evaluation]
+        base = in_set[(in_set["method"] == baseline) & (in_set["metric"] == "logloss")]["value"].mean()
+        for method in methods:
+            mine = in_set[in_set["method"] == method]
+            row: dict[str, object] = {
+                "set": evaluation,
+                "method": method,
+                "runs": int(mine["seed"].nunique()),
+            }
+            for key in METRIC_KEYS:
+                values = mine[mine["metric"] == key]["value"].dropna().to_numpy()
+                row[f"{key}_mean"] = float(values.mean()) if len(values) else math.nan
+                row[f"{key}_std"] = (
+                    float(values.std(ddof=1)) if len(values) > 1 else 0.0 if len(values) else math.nan
+                )
+                row[f"n_{key}"] = len(values)
+            change = row["logloss_mean"] - base  # type: ignore[operator]
+            row["logloss_change"] = change
+            row["logloss_change_pct"] = 100.0 * change / base if base else math.nan
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def format_cell(mean: float, std: float) -> str:
+    return "n/a" if np.isnan(mean) else f"{mean:.3f} ± {std:.3f}"
+
+
+def markdown_tables(summary: pd.DataFrame, baseline: str) -> str:
+    """One Markdown table per evaluation set: methods as rows, metrics as mean ± std."""
+    blocks = []
+    for evaluation, table in summary.groupby("set", sort=False):
+        header = ["method", "runs", *METRIC_KEYS, f"LogLoss vs {baseline}"]
+        lines = [f"**{evaluation}**", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for row in table.itertuples(index=False):
+            values = row._asdict()
+            cells = [format_cell(values[f"{key}_mean"], values[f"{key}_std"]) for key in METRIC_KEYS]
+            change = values["logloss_change"]
+            relative = values["logloss_change_pct"]
+            delta = "n/a" if np.isnan(change) else f"{change:+.3f} ({relative:+.1f}%)"
+            lines.append("| " + " | ".join([values["method"], str(values["runs"]), *cells, delta]) + " |")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
