@@ -1,0 +1,176 @@
+"""Preprocessing speed: the pipeline vs the naive approach, decoding, and SSIM vs scikit-image.
+
+Generates a DFDC-layout dataset of real face photos (from ../shared/data/face-cutout-samples)
+moving over a background, then measures in the same run:
+
+- pipeline: ``preprocess_dataset`` with every stage, N sampled frames per video;
+- naive: decode EVERY frame of every video and detect faces on EVERY frame of the originals
+  (same detector, same batch size), followed by the same downstream stages (crops, landmarks,
+  diffs, folds) as the pipeline; its time = naive decode+detect + the pipeline's downstream time;
+- decoding alone: ``read_frames`` of the sampled frames vs reading every frame;
+- SSIM diff: ``preprocess.ssim.ssim_diff`` vs ``skimage.metrics.structural_similarity`` on the
+  shared original/fake pairs and on the generated crops.
+
+Models are loaded before any timing. Run: ``python benchmarks/bench_preprocess.py`` (add
+``--videos 8 --length 120`` for a longer run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import timeit
+from pathlib import Path
+
+import cv2
+import numpy as np
+from skimage.metrics import structural_similarity
+
+from facecutout.fileio import read_rgb
+from facecutout.landmarks import get_detector
+from facecutout.offline import configure_offline
+from facecutout.preprocess import PreprocessConfig, preprocess_dataset
+from facecutout.preprocess.identity import face_embedding
+from facecutout.preprocess.ssim import diff_from_ssim, ssim_diff
+from facecutout.preprocess.synthetic import VideoSpec, make_dfdc
+from facecutout.sources import read_source
+from facecutout.video import read_frames, sample_indices
+
+SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "face-cutout-samples"
+
+
+def face_photos() -> list[np.ndarray]:
+    if not SAMPLES.is_dir():
+        raise SystemExit(f"the shared samples are needed for real faces: {SAMPLES} not found")
+    crops = sorted((SAMPLES / "celebdf" / "face_crops").glob("0000*/*.png"))
+    return [read_rgb(SAMPLES / "pairs" / f"ori_{n}.png") for n in range(3)] + [
+        read_rgb(path) for path in crops[:5]
+    ]
+
+
+def decode_everything(path: Path) -> list[np.ndarray]:
+    capture = cv2.VideoCapture(str(path))
+    frames = []
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        frames.append(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+    capture.release()
+    return frames
+
+
+def naive_decode_and_detect(listing, config: PreprocessConfig) -> tuple[float, int]:
+    """Decode every frame of every video, detect on every frame of the originals; seconds, frames decoded."""
+    detector = get_detector(config.detector, device=config.device)
+    start = time.perf_counter()
+    decoded = 0
+    for record in listing.records:
+        frames = decode_everything(record.path)
+        decoded += len(frames)
+        if record.label == 0:
+            detector.detect_batch(frames)
+    return time.perf_counter() - start, decoded
+
+
+def timed(function, repeat: int = 3, number: int = 5) -> float:
+    return min(timeit.repeat(function, number=number, repeat=repeat)) / number
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--videos", type=int, default=4, help="originals (each with one fake)")
+    parser.add_argument("--length", type=int, default=64, help="frames per video")
+    parser.add_argument("--sample", type=int, default=8, help="frames sampled per video by the pipeline")
+    parser.add_argument("--size", default="384x288", help="frame size WxH")
+    args = parser.parse_args()
+    configure_offline()
+    width, height = (int(value) for value in args.size.split("x"))
+    photos = face_photos()
+    config = PreprocessConfig(frames=args.sample, folds=2)
+    # load every model before timing anything
+    detector = get_detector("mtcnn")
+    warm = cv2.resize(photos[0], (160, 200))
+    detector.detect_batch([warm])
+    face_embedding(warm, [20, 20, 140, 180])
+
+    with tempfile.TemporaryDirectory() as temporary:
+        root = Path(temporary) / "raw"
+        specs = {
+            f"video{index:02d}": VideoSpec(
+                photos[index % len(photos)],
+                frames=args.length,
+                size=(width, height),
+                seed=index,
+                face_height=int(height * 0.6),
+            )
+            for index in range(args.videos)
+        }
+        make_dfdc(root, specs)
+        listing = read_source("dfdc", root)
+        out = Path(temporary) / "out"
+        start = time.perf_counter()
+        preprocess_dataset(listing, out, config, stages=("frames", "faces"), progress=False)
+        front = time.perf_counter() - start
+        start = time.perf_counter()
+        report = preprocess_dataset(
+            listing, out, config, stages=("crops", "landmarks", "diffs", "folds"), progress=False
+        )["report"]
+        downstream = time.perf_counter() - start
+        pipeline = front + downstream
+        rows = report["folds"]["rows"]
+        naive_front, decoded = naive_decode_and_detect(listing, config)
+        naive = naive_front + downstream
+
+        paths = [record.path for record in listing.records]
+        wanted = sample_indices(args.length, count=args.sample)
+        selective = timed(lambda: [read_frames(path, wanted) for path in paths], repeat=3, number=1)
+        everything = timed(lambda: [decode_everything(path) for path in paths], repeat=3, number=1)
+
+        crops = sorted((out / "dfdc" / "face_crops").glob("video00/*.png"))
+        crop_pairs = [
+            (read_rgb(path), read_rgb(out / "dfdc" / "face_crops" / "video00_fake0" / path.name))
+            for path in crops
+        ]
+
+    pairs = [
+        (read_rgb(SAMPLES / "pairs" / f"ori_{n}.png"), read_rgb(SAMPLES / "pairs" / f"fake_{n}.png"))
+        for n in range(3)
+    ]
+
+    def skimage_diff(original: np.ndarray, fake: np.ndarray) -> np.ndarray:
+        _, full = structural_similarity(original, fake, channel_axis=2, full=True, data_range=255)
+        return diff_from_ssim(full)
+
+    print(
+        f"dataset: {args.videos} originals + {args.videos} fakes, {args.length} frames of {width}x{height}, "
+        f"pipeline samples {args.sample} per video; {rows} crops (frames x faces) in the CSV"
+    )
+    print(f"pipeline (all stages)            {pipeline:8.2f} s  {rows / pipeline:8.2f} output frames/s")
+    print(f"  frames+faces stages            {front:8.2f} s")
+    print(f"  crops+landmarks+diffs+folds    {downstream:8.2f} s")
+    print(
+        f"naive (decode+detect every frame){naive:8.2f} s  {rows / naive:8.2f} output frames/s "
+        f"({decoded} frames decoded, {naive_front:.2f} s decode+detect)"
+    )
+    print(f"pipeline speed-up vs naive       {naive / pipeline:8.2f} x")
+    print(
+        f"decode {args.sample} of {args.length} frames/video {selective:8.3f} s vs every frame "
+        f"{everything:.3f} s: {everything / selective:.2f} x"
+    )
+    for name, items in (("shared pairs", pairs), ("generated crops", crop_pairs)):
+        ours = timed(lambda items=items: [ssim_diff(a, b) for a, b in items])
+        reference = timed(lambda items=items: [skimage_diff(a, b) for a, b in items], number=2)
+        worst = max(int(np.abs(ssim_diff(a, b).astype(int) - skimage_diff(a, b)).max()) for a, b in items)
+        shapes = sorted({a.shape[:2] for a, _ in items})
+        ours_ms, reference_ms = ours * 1000 / len(items), reference * 1000 / len(items)
+        print(
+            f"SSIM diff on {name} ({len(items)}, {shapes[0]}..{shapes[-1]}): ours {ours_ms:.2f} ms, "
+            f"skimage {reference_ms:.2f} ms per pair: {reference / ours:.1f} x faster, "
+            f"max difference {worst} grey level(s)"
+        )
+
+
+if __name__ == "__main__":
+    main()
