@@ -72,25 +72,46 @@ class Candidates:
     def lines(
         self, image: torch.Tensor, rank: torch.Tensor, height: int, width: int
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Widened lines (A, E, 3) and boxes (A, 4) of candidates ``rank`` (A,) of images ``image`` (A,)."""
+        """Widened lines (A, E, 3) and boxes (A, 4) of candidates ``rank`` (A,) of images ``image`` (A,).
+
+        Cut candidates of one image share their point set (the outline), so its hull is built once.
+        """
         points, present = self.points[image, rank], self.present[image, rank]
-        # Only as many point slots as the fullest candidate uses: hull cost grows with n ** 3.
-        order = torch.sort(present.to(torch.int8), dim=1, descending=True, stable=True).indices
-        size = max(int(present.sum(1).max()), 1)
-        points = torch.gather(points, 1, order[:, :size, None].expand(-1, -1, 2))
-        present = torch.gather(present, 1, order[:, :size])
-        lines, _ = hull_lines(points.round(), present)
         side = self.cut_side[image, rank]
-        if bool((side != 0).any()):
+        cut = side != 0
+        parts = []
+        plain = (~cut).nonzero(as_tuple=True)[0]
+        if len(plain):
+            parts.append((plain, _hull_lines(points[plain], present[plain])))
+        halves = cut.nonzero(as_tuple=True)[0]
+        if len(halves):
+            owners, owner_of = torch.unique(image[halves], return_inverse=True)
+            sample = torch.zeros(len(owners), dtype=torch.int64, device=image.device).scatter_(
+                0, owner_of, halves
+            )
+            hull = _hull_lines(points[sample], present[sample])
             # The centroid of the hull's corners, found on 1/1024 pixel points as the per-image
             # version finds them on the unrounded points.
-            _, corners = hull_lines((points * CENTROID_PRECISION).round(), present)
-            centroid = (points * corners[..., None]).sum(1) / corners.sum(1, keepdim=True).clamp(min=1)
-            normal = self.cut_normal[image, rank] * side[:, None]
-            cut = torch.cat([normal, -(normal * centroid).sum(1, keepdim=True)], dim=1)
-            lines = torch.cat([lines, cut[:, None]], dim=1)
+            _, corners = hull_lines((points[sample] * CENTROID_PRECISION).round(), present[sample])
+            centroid = (points[sample] * corners[..., None]).sum(1) / corners.sum(1, keepdim=True).clamp(
+                min=1
+            )
+            normal = self.cut_normal[image[halves], rank[halves]] * side[halves, None]
+            offset = -(normal * centroid[owner_of]).sum(1, keepdim=True)
+            parts.append((halves, torch.cat([hull[owner_of], torch.cat([normal, offset], 1)[:, None]], 1)))
+        lines = points.new_zeros((len(image), max(part.shape[1] for _, part in parts), 3))
+        for rows, part in parts:
+            lines[rows, : part.shape[1]] = part
         lines, counts = compact_lines(widen_lines(lines))
         return lines[:, : max(int(counts.max()), 1)], bounding_boxes(points, present, height, width)
+
+
+def _hull_lines(points: torch.Tensor, present: torch.Tensor) -> torch.Tensor:
+    """Hull lines of rounded point sets (A, n, 2), computed on only as many slots as the fullest set uses."""
+    order = torch.sort(present.to(torch.int8), dim=1, descending=True, stable=True).indices
+    size = max(int(present.sum(1).max()), 1)
+    points = torch.gather(points, 1, order[:, :size, None].expand(-1, -1, 2))
+    return hull_lines(points.round(), torch.gather(present, 1, order[:, :size]))[0]
 
 
 def concatenate(first: Candidates, second: Candidates) -> Candidates:

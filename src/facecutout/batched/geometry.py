@@ -27,11 +27,12 @@ def hull_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tenso
         lines (A, n, 3) (a, b, c) in the points' dtype, one per point: the hull edge leaving that
         point, or a zero line; and corner flags (A, n). Every line is exact (integer arithmetic).
 
-    Gift wrapping from every point at once: each point keeps the most clockwise other point seen
-    (the farthest one on ties), one point at a time. From a hull corner this is the next corner, so
-    every hull edge is found; a point is kept as an edge start only if no point lies on the outer
-    side of its line, so the rest (interior points, points inside an edge) adds at most redundant
-    supporting lines, which never cut the hull. Repeated points count once.
+    Gift wrapping from every point at once: each point picks the most clockwise other point (the
+    farthest one on ties) in a knockout tournament of log2(n) rounds. From a hull corner, where all
+    other points lie within less than a half-turn, this is the next corner, so every hull edge is
+    found; a point keeps its line only if no point lies on the outer side of it, so the rest
+    (interior points, points inside an edge) adds at most redundant supporting lines, which never
+    cut the hull. Repeated points count once.
     """
     count = points.shape[1]
     exact = points.round().to(torch.int64)
@@ -39,24 +40,26 @@ def hull_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tenso
     earlier = torch.ones(count, count, dtype=torch.bool, device=points.device).tril(-1)
     present = present & ~(same & earlier & present[:, None, :]).any(-1)
 
-    own = torch.arange(count, device=points.device).expand(len(points), count)
-    best = own.clone()
-    for other in range(count):
-        target = exact[:, other, None, :] - exact  # (A, n, 2): from every point to point ``other``
-        current = torch.gather(exact, 1, best[..., None].expand(-1, -1, 2)) - exact
-        cross = current[..., 0] * target[..., 1] - current[..., 1] * target[..., 0]
-        farther = (
-            (cross == 0)
-            & ((current * target).sum(-1) > 0)
-            & ((target * target).sum(-1) > (current * current).sum(-1))
-        )
-        usable = present[:, other, None] & ~same[:, :, other]
-        best = torch.where(usable & ((best == own) | (cross < 0) | farther), other, best)
-
-    edge = torch.gather(exact, 1, best[..., None].expand(-1, -1, 2)) - exact  # (A, i, 2)
     offsets = exact[:, None, :, :] - exact[:, :, None, :]  # (A, i, k, 2): p_k - p_i
+    edge, usable = offsets, present[:, None, :] & ~same
+    length = (offsets * offsets).sum(-1)
+    while edge.shape[2] > 1:
+        if edge.shape[2] % 2:
+            edge = torch.cat([edge, edge[:, :, :1]], dim=2)
+            usable = torch.cat([usable, torch.zeros_like(usable[:, :, :1])], dim=2)
+            length = torch.cat([length, length[:, :, :1]], dim=2)
+        first, second = edge[:, :, 0::2], edge[:, :, 1::2]
+        cross = first[..., 0] * second[..., 1] - first[..., 1] * second[..., 0]
+        ahead = (first * second).sum(-1) > 0
+        longer = length[:, :, 1::2] > length[:, :, 0::2]
+        take = usable[:, :, 1::2] & (~usable[:, :, 0::2] | (cross < 0) | ((cross == 0) & ahead & longer))
+        edge = torch.where(take[..., None], second, first)
+        usable = torch.where(take, usable[:, :, 1::2], usable[:, :, 0::2])
+        length = torch.where(take, length[:, :, 1::2], length[:, :, 0::2])
+    edge = edge[:, :, 0]  # (A, i, 2)
+
     side = edge[:, :, None, 0] * offsets[..., 1] - edge[:, :, None, 1] * offsets[..., 0]
-    supporting = ((side >= 0) | ~present[:, None, :]).all(-1) & present & (best != own)
+    supporting = ((side >= 0) | ~present[:, None, :]).all(-1) & present & usable[:, :, 0]
     behind = (side == 0) & ((edge[:, :, None, :] * offsets).sum(-1) < 0) & present[:, None, :]
     corners = supporting & ~behind.any(-1)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import torch
 
+ROUNDING_TOLERANCE = 1e-7
+
 
 def row_spans(lines: torch.Tensor, boxes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Rows (A, h) and inclusive column spans left, right (A, h) of A candidates.
@@ -22,20 +24,36 @@ def row_spans(lines: torch.Tensor, boxes: torch.Tensor) -> tuple[torch.Tensor, t
     Returns:
         rows = y0 + 0..h-1 with h the tallest box, and int64 spans; a row outside its box or not
         crossed by the candidate has left > right.
+
+    A line with a > 0 bounds x from below on row y at x = u * y + v (u = -b / a, v = -c / a), one
+    with a < 0 from above; a line with a = 0 bounds the rows. A pixel centre exactly on a line
+    counts as inside: bounds are rounded inward only beyond a tolerance far below the 1 / |a|
+    spacing of the rational bounds of integer lines.
     """
     extent = (boxes[:, 3] - boxes[:, 1] + 1).clamp(min=0)
     height = int(extent.max()) if len(boxes) else 0
     rows = boxes[:, 1:2] + torch.arange(height, device=boxes.device)
-    y = rows.to(lines.dtype)[..., None]
-    a, b, c = (lines[:, None, :, index] for index in range(3))
-    need = -(b * y + c)  # a * x >= need
-    bound = need / a
+    a, b, c = lines.unbind(-1)
     inf = torch.tensor(float("inf"), dtype=lines.dtype, device=lines.device)
-    lower = torch.where(a > 0, bound.ceil(), -inf).amax(-1)
-    upper = torch.where(a < 0, bound.floor(), inf).amin(-1)
-    blocked = ((a == 0) & (need > 0)).any(-1) | (rows > boxes[:, 3:4])
-    left = torch.maximum(lower, boxes[:, 0:1].to(lines.dtype)).to(torch.int64)
-    right = torch.minimum(upper, boxes[:, 2:3].to(lines.dtype)).to(torch.int64)
+    divisor = torch.where(a == 0, 1, a)
+    slope, offset = -b / divisor, -c / divisor
+    from_left, from_right = a > 0, a < 0
+    y = rows.to(lines.dtype)[:, :, None]
+    lower = torch.addcmul(
+        torch.where(from_left, offset, -inf)[:, None], torch.where(from_left, slope, 0)[:, None], y
+    )
+    upper = torch.addcmul(
+        torch.where(from_right, offset, inf)[:, None], torch.where(from_right, slope, 0)[:, None], y
+    )
+    left = torch.maximum((lower.amax(-1) - ROUNDING_TOLERANCE).ceil(), boxes[:, 0:1].to(lines.dtype))
+    right = torch.minimum((upper.amin(-1) + ROUNDING_TOLERANCE).floor(), boxes[:, 2:3].to(lines.dtype))
+    # Lines with a = 0 keep the rows where b * y + c >= 0.
+    level = -c / torch.where(b == 0, 1, b)
+    flat = (a == 0) & (b != 0)
+    top = (torch.where(flat & (b > 0), level, -inf).amax(-1, keepdim=True) - ROUNDING_TOLERANCE).ceil()
+    bottom = (torch.where(flat & (b < 0), level, inf).amin(-1, keepdim=True) + ROUNDING_TOLERANCE).floor()
+    blocked = (y[..., 0] < top) | (y[..., 0] > bottom) | (rows > boxes[:, 3:4])
+    left, right = left.to(torch.int64), right.to(torch.int64)
     return rows, left, torch.where(blocked, left - 1, right)
 
 

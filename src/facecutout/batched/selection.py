@@ -2,8 +2,9 @@
 
 A candidate R is admissible iff it covers at least one pixel and |R & M| <= threshold * |M| for
 the image's manipulated region M; an empty M (or no masks) puts no constraint. Candidates are
-measured rank by rank, ``candidates_per_step`` ranks at a time, for the images still without a
-cut, so a batch whose first candidates are admissible (the common case) measures only those.
+measured in steps over ranks for the images still without a cut: ``first_step`` ranks, then twice
+as many each step, so a batch whose first candidates are admissible (the common case) measures
+only those, and the few images that go deep take few steps.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def select_spans(
     enabled: torch.Tensor,
     height: int,
     width: int,
-    candidates_per_step: int,
+    first_step: int,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Row spans left, right (B, H) of each enabled image's first admissible candidate, and its rank (B,).
 
@@ -39,11 +40,13 @@ def select_spans(
         budgets = threshold * totals.to(torch.float64)
         constrained = totals > 0
     pending = enabled.clone()
-    for start in range(0, count, candidates_per_step):
+    start, step = 0, first_step
+    while start < count:
         images = pending.nonzero(as_tuple=True)[0]
         if images.numel() == 0:
             break
-        ranks = torch.arange(start, min(start + candidates_per_step, count), device=device)
+        ranks = torch.arange(start, min(start + step, count), device=device)
+        start, step = start + step, 2 * step
         image = images.repeat_interleave(len(ranks))
         rank = ranks.repeat(len(images))
         rows, lefts, rights = row_spans(*candidates.lines(image, rank, height, width))
