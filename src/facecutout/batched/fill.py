@@ -48,32 +48,29 @@ def noise(shape: tuple[int, ...], like: torch.Tensor, generator: torch.Generator
 def fill_pixels(
     images: torch.Tensor,
     pixels: torch.Tensor,
-    pixel_images: torch.Tensor,
+    lines: torch.Tensor,
     fill: str | torch.Tensor,
     generator: torch.Generator | None,
 ) -> torch.Tensor:
     """A contiguous copy of ``images`` (B, C, H, W) with some pixels filled in every channel.
 
     Args:
-        pixels: flat indices of the pixels into a (B, H, W) array; pixel_images: their images.
-        fill: from :func:`resolve_fill`; "random" draws the pixels' values in the order listed.
+        pixels: flat indices of the pixels into a (B, H, W) array; lines: their rows' flat
+            indices into (B, H) (both from :func:`facecutout.batched.raster.span_pixels`).
+        fill: from :func:`resolve_fill`; "random" draws (C, pixels) values in the order listed.
     """
     batch, channels, height, width = images.shape
     plane = height * width
     output = images.clone(memory_format=torch.contiguous_format)
-    flat = output.view(-1)
-    # Index of the pixel in channel 0 of a (B, C, H, W) array.
-    first_channel = pixels + pixel_images * ((channels - 1) * plane)
-    if isinstance(fill, str):
-        count = len(pixels)
-        values = noise((count, channels), images, generator) if fill == "random" else None
-        colours = noise((batch, channels), images, generator) if fill == "random_uniform" else None
-    for channel in range(channels):
-        index = first_channel + channel * plane
-        if not isinstance(fill, str):
-            flat.index_fill_(0, index, fill[channel])
-        elif values is not None:
-            flat.scatter_(0, index, values[:, channel])
-        else:
-            flat.scatter_(0, index, colours[pixel_images, channel])
+    line_image = torch.arange(batch, device=images.device).repeat_interleave(height)
+    # Flat index of each pixel in every channel of a (B, C, H, W) array, channel-major: (C, pixels).
+    first_channel = pixels + (line_image * ((channels - 1) * plane))[lines]
+    index = first_channel + (torch.arange(channels, device=images.device) * plane)[:, None]
+    if not isinstance(fill, str):
+        values = fill[:, None].expand(-1, len(pixels))
+    elif fill == "random":
+        values = noise((channels, len(pixels)), images, generator)
+    else:
+        values = noise((batch, channels), images, generator).T[:, line_image[lines]]
+    output.view(-1).scatter_(0, index.reshape(-1), values.reshape(-1))
     return output

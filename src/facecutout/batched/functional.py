@@ -105,10 +105,10 @@ def batch_face_cutout(
     with torch.no_grad():
         candidates = variant_candidates(points, variant, generator, features, strategies)
         left, right, _ = select_spans(candidates, manipulated, limit, enabled, height, width, step)
-        pixels, pixel_images = span_pixels(left, right, width)
+        pixels, lines = span_pixels(left, right, width)
         regions = torch.zeros((batch, height, width), dtype=torch.bool, device=images.device)
         regions.view(-1)[pixels] = True
-        return fill_pixels(images, pixels, pixel_images, resolved_fill, generator), regions
+        return fill_pixels(images, pixels, lines, resolved_fill, generator), regions
 
 
 def _check_apply_to(apply_to: object, batch: int, device: torch.device) -> torch.Tensor:

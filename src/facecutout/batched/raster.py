@@ -86,9 +86,8 @@ def span_counts(
 def span_pixels(left: torch.Tensor, right: torch.Tensor, width: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Every pixel of per-image row spans (B, H), in raster order.
 
-    Returns the pixels' flat indices into a (B, H, W) array and their image indices.
+    Returns the pixels' flat indices into a (B, H, W) array and their rows' flat indices into (B, H).
     """
-    batch, height = left.shape
     lengths = (right - left + 1).clamp(min=0).flatten()
     total = int(lengths.sum())
     line = torch.repeat_interleave(torch.arange(len(lengths), device=left.device), lengths, output_size=total)
@@ -97,4 +96,4 @@ def span_pixels(left: torch.Tensor, right: torch.Tensor, width: int) -> tuple[to
     line_start = torch.arange(len(lengths), device=left.device) * width + left.flatten()
     line_base = line_start - (torch.cumsum(lengths, 0) - lengths)
     flat = line_base[line] + torch.arange(total, device=left.device)
-    return flat, torch.div(line, height, rounding_mode="floor")
+    return flat, line
