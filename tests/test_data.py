@@ -137,7 +137,9 @@ def test_fake_without_diff_gets_it_from_the_original_crop(samples_dir, tmp_path)
 
 def _dataset(samples, augmentation="face_cutout", p=1.0, size=96, with_masks=True, threshold=0.3):
     settings = CutoutSettings(augmentation=augmentation, p=p, threshold=threshold)
-    return FaceCropDataset(samples, size, TrainTransform(size, settings), with_masks=with_masks)
+    return FaceCropDataset(
+        samples, size, TrainTransform(size, settings, record_region=True), with_masks=with_masks
+    )
 
 
 def test_face_cutout_respects_the_manipulated_region_during_training(samples_dir):

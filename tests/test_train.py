@@ -170,7 +170,7 @@ def test_on_device_cutout_respects_the_rule_and_trains(samples_dir, csvs, tmp_pa
     )
     datamodule = FaceDataModule(config.data, seed=0)
     datamodule.setup()
-    assert datamodule.train_dataset.transform.cutout is None  # no per-image Face-Cutout
+    assert datamodule.train_dataset.transform.with_step is None  # no per-image Face-Cutout
     torch.manual_seed(0)
     batch = next(iter(datamodule.train_dataloader()))
     images, regions = apply_device_cutout(build_device_cutout(config.data), batch)

@@ -133,40 +133,49 @@ class Augmented:
 
 
 class TrainTransform:
-    """The paper's pipeline, then the cutout step.
+    """The paper's pipeline, then the cutout step, in one Compose.
 
-    Face-Cutout runs only where landmarks are known; fakes pass their diff so the overlap rule
-    applies, reals pass none (no constraint). With ``cutout_step=False`` (on-device cutout) the
-    cutout is left to the training step and only the moved landmarks and diff are returned.
+    Face-Cutout runs only where landmarks are known (other rows go through the pipeline without
+    it); fakes pass their diff so the overlap rule applies, reals pass none (no constraint). With
+    ``cutout_step=False`` (on-device cutout) the cutout is left to the training step and only the
+    moved landmarks and diff are returned. ``record_region`` keeps the cut region (for tests and
+    galleries; it costs a little per image).
     """
 
-    def __init__(self, size: int, settings: CutoutSettings, cutout_step: bool = True):
+    def __init__(
+        self, size: int, settings: CutoutSettings, cutout_step: bool = True, record_region: bool = False
+    ):
         self.settings = settings
-        self.base = A.Compose(paper_transforms(size), keypoint_params=KEYPOINTS)
+        self.plain = A.Compose(paper_transforms(size), keypoint_params=KEYPOINTS)
         step = cutout_transform(settings) if cutout_step else None
-        self.cutout = (
-            None if step is None else A.Compose([step], keypoint_params=KEYPOINTS, save_applied_params=True)
+        self.with_step = (
+            None
+            if step is None
+            else A.Compose(
+                [*paper_transforms(size), step], keypoint_params=KEYPOINTS, save_applied_params=record_region
+            )
         )
 
     def set_seed(self, seed: int) -> None:
         """Reseed every random transform (called once per worker process)."""
-        self.base.set_random_seed(seed)
-        if self.cutout is not None:
-            self.cutout.set_random_seed(seed + 1)
+        self.plain.set_random_seed(seed)
+        if self.with_step is not None:
+            self.with_step.set_random_seed(seed + 1)
 
     def __call__(self, image: np.ndarray, landmarks: np.ndarray | None, diff: np.ndarray | None) -> Augmented:
         data: dict = {"image": image, "keypoints": landmarks if landmarks is not None else np.zeros((0, 2))}
         if diff is not None:
             data["mask"] = diff
-        data = self.base(**data)
-        moved = np.asarray(data["keypoints"], dtype=np.float32)[:, :2] if landmarks is not None else None
-        moved_diff = data.get("mask")
-        region = None
         needs_landmarks = self.settings.augmentation == "face_cutout"
-        if self.cutout is not None and (moved is not None or not needs_landmarks):
-            data = self.cutout(**data)
-            region = cut_region(data["applied_transforms"], data["image"].shape[:2])
-        return Augmented(data["image"], moved, moved_diff, region)
+        use_step = self.with_step is not None and (landmarks is not None or not needs_landmarks)
+        data = (self.with_step if use_step else self.plain)(**data)
+        moved = np.asarray(data["keypoints"], dtype=np.float32)[:, :2] if landmarks is not None else None
+        region = (
+            cut_region(data["applied_transforms"], data["image"].shape[:2])
+            if "applied_transforms" in data
+            else None
+        )
+        return Augmented(data["image"], moved, data.get("mask"), region)
 
 
 def cut_region(applied: list, shape: tuple[int, int]) -> np.ndarray | None:

@@ -70,8 +70,11 @@ class FaceCropDataset(Dataset):
             item["image"] = image_tensor(self.evaluation(image=image)["image"])
             return item
         self._reseed()
-        landmarks = load_landmarks(sample.landmarks) if sample.landmarks is not None else None
-        diff = load_diff(sample, image) if sample.label == 1 else None
+        landmarks = diff = None
+        if self.with_masks or self.transform.settings.augmentation == "face_cutout":
+            # Only Face-Cutout (here or on the device) needs the landmarks and the fake's diff.
+            landmarks = load_landmarks(sample.landmarks) if sample.landmarks is not None else None
+            diff = load_diff(sample, image) if sample.label == 1 else None
         augmented = self.transform(image, landmarks, diff)
         item["image"] = image_tensor(augmented.image)
         if self.with_masks:
