@@ -64,10 +64,14 @@ def test_identical_images_give_an_empty_diff(pairs: list[tuple[np.ndarray, np.nd
 
 
 def test_results_do_not_alias_the_workspace(pairs: list[tuple[np.ndarray, np.ndarray]]) -> None:
-    first = ssim_map(*pairs[0])
-    kept = first.copy()
-    ssim_map(*pairs[1])
-    np.testing.assert_array_equal(first, kept)
+    for function in (ssim_map, ssim_diff):
+        for grey in (False, True):
+            first_pair = [image[..., 0] if grey else image for image in pairs[0]]
+            first = function(*first_pair)
+            kept = first.copy()
+            function(*[image[..., 0] if grey else image for image in pairs[1]])
+            function(*first_pair[::-1])
+            np.testing.assert_array_equal(first, kept)
 
 
 def test_bad_inputs_name_the_argument() -> None:

@@ -38,20 +38,22 @@ def _check_pair(original: np.ndarray, fake: np.ndarray) -> None:
 
 
 class _Workspace(threading.local):
-    """Per-thread float32 scratch buffers, reused across calls.
+    """Per-thread scratch buffers (one per dtype), reused across calls.
 
     Fresh image-sized temporaries for every operation cost more than the arithmetic itself
     (large allocations are fresh pages each time); reusing buffers keeps SSIM memory-bound.
     """
 
     def __init__(self) -> None:
-        self.buffer = np.empty(0, np.float32)
+        self.buffers: dict[np.dtype, np.ndarray] = {}
 
-    def arrays(self, count: int, shape: tuple[int, ...]) -> list[np.ndarray]:
+    def arrays(self, count: int, shape: tuple[int, ...], dtype: type = np.float32) -> list[np.ndarray]:
         size = int(np.prod(shape))
-        if self.buffer.size < count * size:
-            self.buffer = np.empty(count * size, np.float32)
-        return [self.buffer[k * size : (k + 1) * size].reshape(shape) for k in range(count)]
+        kind = np.dtype(dtype)
+        buffer = self.buffers.get(kind)
+        if buffer is None or buffer.size < count * size:
+            buffer = self.buffers[kind] = np.empty(count * size, kind)
+        return [buffer[k * size : (k + 1) * size].reshape(shape) for k in range(count)]
 
 
 _workspace = _Workspace()
@@ -75,8 +77,10 @@ def _ssim_in_workspace(original: np.ndarray, fake: np.ndarray) -> np.ndarray:
 
     local_mean(original, mu_x)
     local_mean(fake, mu_y)
+    (squares,) = _workspace.arrays(1, original.shape, np.uint16)
     for first, second, target in ((original, original, s_xx), (fake, fake, s_yy), (original, fake, s_xy)):
-        local_mean(cv2.multiply(first, second, dtype=cv2.CV_16U), target)
+        cv2.multiply(first, second, dst=squares, dtype=cv2.CV_16U)
+        local_mean(squares, target)
     cov_norm = np.float32(WIN_SIZE**2 / (WIN_SIZE**2 - 1))
     c1 = np.float32((K1 * DATA_RANGE) ** 2)
     c2 = np.float32((K2 * DATA_RANGE) ** 2)
@@ -110,10 +114,11 @@ def _diff_in_place(ssim: np.ndarray) -> np.ndarray:
     ssim *= np.float32(-255)
     ssim += np.float32(255)
     np.clip(ssim, 0, 255, out=ssim)
-    scaled = ssim.astype(np.uint8)
+    (scaled,) = _workspace.arrays(1, ssim.shape, np.uint8)
+    np.copyto(scaled, ssim, casting="unsafe")  # truncates, like astype
     if scaled.ndim == 3:
         return cv2.cvtColor(scaled, cv2.COLOR_RGB2GRAY)
-    return scaled
+    return scaled.copy()  # never hand out the workspace
 
 
 def ssim_diff(original: np.ndarray, fake: np.ndarray) -> np.ndarray:
