@@ -240,6 +240,12 @@ def test_rerun_does_no_work_and_changes_nothing(dfdc_run: Path, tmp_path: Path) 
     assert file_hashes(out) == hashes
     unchanged = [path for path, mtime in before.items() if path.stat().st_mtime_ns == mtime]
     assert len(unchanged) == len(before) - 2  # only the CSV and the report are rewritten (same bytes)
+    # a fake without its crops (e.g. added to the dataset later) gets its family redone
+    (out / "dfdc" / ".markers" / "crops" / "bravo_fake0.json").unlink()
+    shutil.rmtree(out / "dfdc" / "face_crops" / "bravo_fake0")
+    result = preprocess_dataset(listing, out, PreprocessConfig(frames=FRAMES, folds=2), progress=False)
+    assert result["stages"]["crops"] == {"units": 1, "outcomes": {"done": 2}}
+    assert file_hashes(out) == hashes
 
 
 def test_celebdf_sharded_run_merges_into_identity_disjoint_folds(celebdf_raw: Path, tmp_path: Path) -> None:

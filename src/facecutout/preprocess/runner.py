@@ -173,10 +173,15 @@ class StageRunner:
             units = [o for o in self.originals if pending(o.video) and upstream_done("frames", o.video)]
             return _faces_unit, units
         if stage == "crops":
+            # a family is redone whole when its original or any fake (e.g. one added later) lacks a marker
             units = [
                 (original, fakes)
                 for original, fakes in self.families
-                if pending(original.video) and upstream_done("faces", original.video)
+                if upstream_done("faces", original.video)
+                and (
+                    pending(original.video)
+                    or any(pending(fake.video) and upstream_done("frames", fake.video) for fake in fakes)
+                )
             ]
             return _crops_unit, units
         if stage == "landmarks":
