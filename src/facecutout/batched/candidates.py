@@ -71,8 +71,9 @@ class Candidates:
 
     def lines(
         self, image: torch.Tensor, rank: torch.Tensor, height: int, width: int
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Widened lines (A, E, 3) and boxes (A, 4) of candidates ``rank`` (A,) of images ``image`` (A,).
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Widened lines (A, E, 3), non-zero first, their counts (A,) and boxes (A, 4) of candidates
+        ``rank`` (A,) of images ``image`` (A,).
 
         Cut candidates of one image share their point set (the outline), so its hull is built once.
         """
@@ -103,7 +104,7 @@ class Candidates:
         for rows, part in parts:
             lines[rows, : part.shape[1]] = part
         lines, counts = compact_lines(widen_lines(lines))
-        return lines[:, : max(int(counts.max()), 1)], bounding_boxes(points, present, height, width)
+        return lines[:, : max(int(counts.max()), 1)], counts, bounding_boxes(points, present, height, width)
 
 
 def _hull_lines(points: torch.Tensor, present: torch.Tensor) -> torch.Tensor:

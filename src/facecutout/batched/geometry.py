@@ -36,36 +36,38 @@ def hull_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tenso
     """
     count = points.shape[1]
     exact = points.round().to(torch.int64)
-    same = (exact[:, :, None] == exact[:, None, :]).all(-1)  # (A, i, k)
+    x, y = exact[..., 0], exact[..., 1]
+    same = (x[:, :, None] == x[:, None, :]) & (y[:, :, None] == y[:, None, :])  # (A, i, k)
     earlier = torch.ones(count, count, dtype=torch.bool, device=points.device).tril(-1)
     present = present & ~(same & earlier & present[:, None, :]).any(-1)
 
-    offsets = exact[:, None, :, :] - exact[:, :, None, :]  # (A, i, k, 2): p_k - p_i
-    edge, usable = offsets, present[:, None, :] & ~same
-    length = (offsets * offsets).sum(-1)
-    while edge.shape[2] > 1:
-        if edge.shape[2] % 2:
-            edge = torch.cat([edge, edge[:, :, :1]], dim=2)
-            usable = torch.cat([usable, torch.zeros_like(usable[:, :, :1])], dim=2)
-            length = torch.cat([length, length[:, :, :1]], dim=2)
-        first, second = edge[:, :, 0::2], edge[:, :, 1::2]
-        cross = first[..., 0] * second[..., 1] - first[..., 1] * second[..., 0]
-        ahead = (first * second).sum(-1) > 0
+    # (A, i, k): p_k - p_i, and whether p_k may follow p_i; k padded to a power of two.
+    dx, dy = x[:, None, :] - x[:, :, None], y[:, None, :] - y[:, :, None]
+    usable = present[:, None, :] & ~same
+    slots = 1 << max(count - 1, 0).bit_length()
+    pad = (0, slots - count)
+    edge_x, edge_y = torch.nn.functional.pad(dx, pad), torch.nn.functional.pad(dy, pad)
+    usable = torch.nn.functional.pad(usable, pad)
+    length = edge_x * edge_x + edge_y * edge_y
+    while edge_x.shape[2] > 1:
+        first_x, second_x = edge_x[:, :, 0::2], edge_x[:, :, 1::2]
+        first_y, second_y = edge_y[:, :, 0::2], edge_y[:, :, 1::2]
+        cross = first_x * second_y - first_y * second_x
+        ahead = first_x * second_x + first_y * second_y > 0
         longer = length[:, :, 1::2] > length[:, :, 0::2]
         take = usable[:, :, 1::2] & (~usable[:, :, 0::2] | (cross < 0) | ((cross == 0) & ahead & longer))
-        edge = torch.where(take[..., None], second, first)
+        edge_x, edge_y = torch.where(take, second_x, first_x), torch.where(take, second_y, first_y)
         usable = torch.where(take, usable[:, :, 1::2], usable[:, :, 0::2])
         length = torch.where(take, length[:, :, 1::2], length[:, :, 0::2])
-    edge = edge[:, :, 0]  # (A, i, 2)
+    edge_x, edge_y, found = edge_x[:, :, 0], edge_y[:, :, 0], usable[:, :, 0]  # (A, i)
 
-    side = edge[:, :, None, 0] * offsets[..., 1] - edge[:, :, None, 1] * offsets[..., 0]
-    supporting = ((side >= 0) | ~present[:, None, :]).all(-1) & present & usable[:, :, 0]
-    behind = (side == 0) & ((edge[:, :, None, :] * offsets).sum(-1) < 0) & present[:, None, :]
+    side = edge_x[:, :, None] * dy - edge_y[:, :, None] * dx
+    supporting = ((side >= 0) | ~present[:, None, :]).all(-1) & present & found
+    behind = (side == 0) & (edge_x[:, :, None] * dx + edge_y[:, :, None] * dy < 0) & present[:, None, :]
     corners = supporting & ~behind.any(-1)
 
-    a, b = -edge[..., 1], edge[..., 0]
-    c = edge[..., 1] * exact[..., 0] - edge[..., 0] * exact[..., 1]
-    lines = torch.stack([a, b, c], dim=-1) * supporting[..., None]
+    c = edge_y * x - edge_x * y
+    lines = torch.stack([-edge_y, edge_x, c], dim=-1) * supporting[..., None]
     return lines.to(points.dtype), corners
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import torch
 
 ROUNDING_TOLERANCE = 1e-7
+FEW_EDGES = 12
 
 
 def row_spans(lines: torch.Tensor, boxes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -55,6 +56,33 @@ def row_spans(lines: torch.Tensor, boxes: torch.Tensor) -> tuple[torch.Tensor, t
     blocked = (y[..., 0] < top) | (y[..., 0] > bottom) | (rows > boxes[:, 3:4])
     left, right = left.to(torch.int64), right.to(torch.int64)
     return rows, left, torch.where(blocked, left - 1, right)
+
+
+def grouped_row_spans(
+    lines: torch.Tensor, counts: torch.Tensor, boxes: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """:func:`row_spans` of candidates with at most FEW_EDGES lines apart from the others.
+
+    ``lines`` (A, E, 3) hold their ``counts`` (A,) non-zero lines first. The cost of row spans is
+    rows x lines for every candidate, so the few big polygons (outline halves) should not set it
+    for the many small ones. Rows past a group's tallest box are padded as empty.
+    """
+    many = counts > FEW_EDGES
+    if not bool(many.any()) or bool(many.all()):
+        return row_spans(lines, boxes)
+    groups = [
+        (many.nonzero(as_tuple=True)[0], lines.shape[1]),
+        ((~many).nonzero(as_tuple=True)[0], FEW_EDGES),
+    ]
+    spans = [(index, row_spans(lines[index, :edges], boxes[index])) for index, edges in groups]
+    height = max(rows.shape[1] for _, (rows, _, _) in spans)
+    rows = boxes.new_zeros((len(boxes), height))
+    left = boxes.new_zeros((len(boxes), height))
+    right = boxes.new_full((len(boxes), height), -1)
+    for index, (group_rows, group_left, group_right) in spans:
+        tall = group_rows.shape[1]
+        rows[index, :tall], left[index, :tall], right[index, :tall] = group_rows, group_left, group_right
+    return rows, left, right
 
 
 def span_areas(left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:

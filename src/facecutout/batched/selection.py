@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 
 from facecutout.batched.candidates import Candidates
-from facecutout.batched.raster import row_prefix_counts, row_spans, span_areas, span_counts
+from facecutout.batched.raster import grouped_row_spans, row_prefix_counts, span_areas, span_counts
 
 
 def select_spans(
@@ -49,7 +49,7 @@ def select_spans(
         start, step = start + step, 2 * step
         image = images.repeat_interleave(len(ranks))
         rank = ranks.repeat(len(images))
-        rows, lefts, rights = row_spans(*candidates.lines(image, rank, height, width))
+        rows, lefts, rights = grouped_row_spans(*candidates.lines(image, rank, height, width))
         admissible = span_areas(lefts, rights) > 0
         if masks is not None:
             overlap = span_counts(prefix, image, rows, lefts, rights)
