@@ -257,3 +257,32 @@ def test_corrupt_crop_is_an_error_naming_the_file(samples_dir, tmp_path):
     samples, _ = load_samples(root, [write_csv(tmp_path / "c.csv", [row])])
     with pytest.raises(DataError, match="0_0.png"):
         _dataset(samples)[0]
+
+
+def test_fake_without_any_diff_is_never_cut(fake_samples, tmp_path):
+    """Unconstrained, a cut could hide the manipulation: such fakes are counted and left uncut."""
+    source = fake_samples[0]
+    root = tmp_path / "data"
+    stem = source.image_path.stem
+    shutil.copy(source.image_path, _mkdir(root / "ds" / "face_crops" / "fake") / source.image_path.name)
+    shutil.copy(source.landmarks_path, _mkdir(root / "ds" / "original_landmarks" / "orig") / f"{stem}.npy")
+    row = {
+        "video": "fake",
+        "file": source.image_path.name,
+        "label": 1,
+        "original": "orig",
+        "frame": 0,
+        "fold": 0,
+        "dataset": "ds",
+    }
+    samples, report = load_samples(root, [write_csv(tmp_path / "c.csv", [row])])
+    assert report.fakes_without_diff == 1 and samples[0].landmarks is not None
+    dataset = _dataset(samples * 6)
+    for index in range(len(dataset)):
+        item = dataset[index]
+        assert not item["region"].any() and not item["has_landmarks"]
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path

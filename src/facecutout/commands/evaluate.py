@@ -55,5 +55,6 @@ def run(args: argparse.Namespace) -> int:
     print(format_table(metrics))
     for note in metrics["notes"] + (metrics.get("video") or {}).get("notes", []):
         print(f"note: {note}")
-    print(f"written to {args.out}: metrics.json, per_image.csv, " + ", ".join(metrics["plots"]))
+    tables = ["per_image.csv"] + (["per_video.csv"] if metrics.get("video") else [])
+    print(f"written to {args.out}: " + ", ".join(["metrics.json", *tables, *metrics["plots"]]))
     return 0

@@ -162,12 +162,17 @@ class TrainTransform:
         if self.with_step is not None:
             self.with_step.set_random_seed(seed + 1)
 
-    def __call__(self, image: np.ndarray, landmarks: np.ndarray | None, diff: np.ndarray | None) -> Augmented:
+    def __call__(
+        self, image: np.ndarray, landmarks: np.ndarray | None, diff: np.ndarray | None, cut: bool = True
+    ) -> Augmented:
+        """Augment one face; ``cut=False`` skips Face-Cutout (a fake whose diff is unknown)."""
         data: dict = {"image": image, "keypoints": landmarks if landmarks is not None else np.zeros((0, 2))}
         if diff is not None:
             data["mask"] = diff
-        needs_landmarks = self.settings.augmentation == "face_cutout"
-        use_step = self.with_step is not None and (landmarks is not None or not needs_landmarks)
+        if self.settings.augmentation == "face_cutout":
+            use_step = self.with_step is not None and landmarks is not None and cut
+        else:
+            use_step = self.with_step is not None
         data = (self.with_step if use_step else self.plain)(**data)
         moved = np.asarray(data["keypoints"], dtype=np.float32)[:, :2] if landmarks is not None else None
         region = (

@@ -33,7 +33,7 @@ class DataConfig:
     augmentation_p: float = 0.5
     cutout_variant: str = "random"
     cutout_threshold: float = 0.3
-    cutout_fill: float = 0.0
+    cutout_fill: float | str = 0.0
     diff_level: int = 40
     cutout_on_device: bool = False
 

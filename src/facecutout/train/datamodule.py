@@ -41,13 +41,17 @@ class FaceDataModule(L.LightningDataModule):
                 logger.warning("%d original videos are in both training and validation folds", len(leaked))
         else:
             check_no_leakage(self.train_samples, self.val_samples)
-        fakes_without_cutout = sum(
-            1 for sample in self.train_samples if sample.label == 1 and sample.landmarks is None
-        )
-        if config.augmentation == "face_cutout" and fakes_without_cutout:
-            logger.warning(
-                "%d training fakes have no landmarks: Face-Cutout skips them", fakes_without_cutout
+        if config.augmentation == "face_cutout":
+            uncut = sum(
+                1
+                for sample in self.train_samples
+                if sample.landmarks is None
+                or (sample.label == 1 and sample.diff is None and sample.original_image is None)
             )
+            if uncut:
+                logger.warning(
+                    "%d training rows lack landmarks or (fakes) a diff: Face-Cutout skips them", uncut
+                )
         logger.info(
             "fold %d: %d training rows, %d validation rows",
             config.val_fold,
