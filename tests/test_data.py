@@ -135,8 +135,10 @@ def test_fake_without_diff_gets_it_from_the_original_crop(samples_dir, tmp_path)
         load_diff(fake_sample, fake[:-4])
 
 
-def _dataset(samples, augmentation="face_cutout", p=1.0, size=96, with_masks=True, threshold=0.3):
-    settings = CutoutSettings(augmentation=augmentation, p=p, threshold=threshold)
+def _dataset(
+    samples, augmentation="face_cutout", p=1.0, size=96, with_masks=True, threshold=0.3, variant="random"
+):
+    settings = CutoutSettings(augmentation=augmentation, p=p, threshold=threshold, variant=variant)
     return FaceCropDataset(
         samples, size, TrainTransform(size, settings, record_region=True), with_masks=with_masks
     )
@@ -286,3 +288,45 @@ def test_fake_without_any_diff_is_never_cut(fake_samples, tmp_path):
 def _mkdir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def test_68_point_landmarks_from_their_own_folder_drive_the_convex_hull_variant(fake_samples, tmp_path):
+    """68 dlib points (preprocessing's original_landmarks_68) give hull cuts that obey the rule."""
+    from facecutout.landmarks import get_detector, primary_face
+
+    root = tmp_path / "data"
+    rows = []
+    for index, source in enumerate(fake_samples[:: max(len(fake_samples) // 6, 1)][:6]):
+        image = read_rgb(source.image_path)
+        face = primary_face(get_detector("dlib68").detect(image))
+        if face is None:
+            continue
+        name = f"{index}_0.png"
+        shutil.copy(source.image_path, _mkdir(root / "ds" / "face_crops" / "fake") / name)
+        shutil.copy(source.diff_path, _mkdir(root / "ds" / "diffs" / "fake") / f"{index}_0_diff.png")
+        np.save(_mkdir(root / "ds" / "original_landmarks_68" / "orig") / f"{index}_0.npy", face.points)
+        rows.append(
+            {
+                "video": "fake",
+                "file": name,
+                "label": 1,
+                "original": "orig",
+                "frame": index,
+                "fold": 0,
+                "dataset": "ds",
+            }
+        )
+    assert len(rows) >= 3, "dlib found too few faces in the shared fakes"
+    samples, report = load_samples(root, [write_csv(tmp_path / "c.csv", rows)], "original_landmarks_68")
+    assert report.without_landmarks == 0
+    dataset = _dataset(samples * 4, variant="convex_hull")
+    cut = 0
+    for index in range(len(dataset)):
+        item = dataset[index]
+        assert item["landmarks"].shape == (68, 2)
+        region, manipulated = item["region"].numpy(), item["manipulated"].numpy()
+        cut += bool(region.any())
+        assert (region & manipulated).sum() <= 0.3 * manipulated.sum() + 1e-9
+    assert cut >= len(dataset) // 2
+    with pytest.raises(DataError, match="landmark_folder"):
+        load_samples(root, [tmp_path / "c.csv"], "../elsewhere")

@@ -2,8 +2,9 @@
 
 A CSV has the columns ``video,file,label,original,frame,fold,dataset``; the files of a row live
 under ``ROOT/<dataset>/``: ``face_crops/<video>/<file>``, ``diffs/<video>/<stem>_diff.png`` (fakes)
-and ``original_landmarks/<original>/<stem>.npy``. Rows whose crop is missing are dropped and
-counted; the count is logged once per read, never retried.
+and ``<landmark folder>/<original>/<stem>.npy`` (``original_landmarks``: 5 MTCNN points;
+preprocessing also writes ``original_landmarks_68``: 68 dlib points). Rows whose crop is missing
+are dropped and counted; the count is logged once per read, never retried.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 COLUMNS = ("video", "file", "label", "original", "frame", "fold", "dataset")
 NAME_COLUMNS = ("video", "file", "original", "dataset")
+DEFAULT_LANDMARK_FOLDER = "original_landmarks"
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,13 @@ def _check_names(values: dict[str, str], where: str) -> None:
             raise DataError(f"{where}: column {column} must be a plain file or folder name, got {value!r}")
 
 
-def samples_from_table(root: Path, table: pd.DataFrame, source: str, report: TableReport) -> list[Sample]:
+def samples_from_table(
+    root: Path,
+    table: pd.DataFrame,
+    source: str,
+    report: TableReport,
+    landmark_folder: str = DEFAULT_LANDMARK_FOLDER,
+) -> list[Sample]:
     """The samples of one validated table whose face crop exists under ``root``."""
     resolved_root = root.resolve()
     samples = []
@@ -142,7 +150,7 @@ def samples_from_table(root: Path, table: pd.DataFrame, source: str, report: Tab
             report.missing_image += 1
             report.examples.append(f"{where} {image}")
             continue
-        landmarks = _inside(resolved_root, base / "original_landmarks" / row.original / f"{stem}.npy", where)
+        landmarks = _inside(resolved_root, base / landmark_folder / row.original / f"{stem}.npy", where)
         if not landmarks.is_file():
             landmarks = None
             report.without_landmarks += 1
@@ -177,9 +185,12 @@ def samples_from_table(root: Path, table: pd.DataFrame, source: str, report: Tab
 
 
 def load_samples(
-    root: str | os.PathLike, csvs: Sequence[str | os.PathLike]
+    root: str | os.PathLike,
+    csvs: Sequence[str | os.PathLike],
+    landmark_folder: str = DEFAULT_LANDMARK_FOLDER,
 ) -> tuple[list[Sample], TableReport]:
     """Read every CSV under ``root`` into samples; logs the counts of what is missing once."""
+    _check_names({"landmark_folder": landmark_folder}, "data.landmark_folder")
     data_root = Path(root)
     if not data_root.is_dir():
         raise DataError(f"data root {data_root} is not a folder")
@@ -189,7 +200,7 @@ def load_samples(
     samples: list[Sample] = []
     for csv in csvs:
         path = resolve_csv(data_root, csv)
-        samples.extend(samples_from_table(data_root, read_table(path), str(path), report))
+        samples.extend(samples_from_table(data_root, read_table(path), str(path), report, landmark_folder))
     report.log()
     if not samples:
         raise DataError(f"no usable rows in {', '.join(map(str, csvs))} under {data_root}")

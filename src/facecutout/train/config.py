@@ -22,6 +22,7 @@ class DataConfig:
 
     root: str = ""
     csvs: list[str] = field(default_factory=list)
+    landmark_folder: str = "original_landmarks"
     val_fold: int = 0
     train_folds: list[int] | None = None
     allow_fold_leakage: bool = False

@@ -33,7 +33,7 @@ class FaceDataModule(L.LightningDataModule):
         if self.report is not None:
             return
         config = self.config
-        samples, self.report = load_samples(config.root, config.csvs)
+        samples, self.report = load_samples(config.root, config.csvs, config.landmark_folder)
         self.train_samples, self.val_samples = split_folds(samples, config.val_fold, config.train_folds)
         if config.allow_fold_leakage:
             leaked = leaked_originals(self.train_samples, self.val_samples)
