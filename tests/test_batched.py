@@ -217,3 +217,26 @@ def test_bad_arguments_are_named(change, message):
 def test_module_rejects_bad_settings(kwargs, message):
     with pytest.raises(InvalidInputError, match=message):
         BatchFaceCutout(**kwargs)
+
+
+@pytest.mark.parametrize("variant", ["sensory", "convex_hull"])
+def test_degenerate_landmarks_cut_one_pixel(variant):
+    """All points on one pixel (or a 1x1 image): the candidate is that pixel, as cv2 would draw it."""
+    images = torch.zeros((2, 3, 20, 20), dtype=torch.uint8)
+    out, regions = batch_face_cutout(images, torch.full((2, 68, 2), 7.0), variant=variant, fill=1)
+    assert regions.sum((1, 2)).tolist() == [1, 1] and bool(regions[:, 7, 7].all())
+    assert int(out.sum()) == 2 * 3
+    tiny, regions = batch_face_cutout(torch.zeros((1, 1, 1, 1)), torch.full((1, 5, 2), -3.0), fill=0.5)
+    assert bool(regions.all()) and tiny.item() == 0.5
+
+
+def test_memory_layout_does_not_change_the_result():
+    images, landmarks, masks = random_batch(12, 4, 3, 32, 32, 68, torch.uint8)
+    reference = batch_face_cutout(images, landmarks, masks, generator=torch.Generator().manual_seed(0))
+    channels_last = images.to(memory_format=torch.channels_last)
+    other = batch_face_cutout(channels_last, landmarks, masks, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(reference[0], other[0]) and torch.equal(reference[1], other[1])
+    numpy_points = batch_face_cutout(
+        images, landmarks.numpy(), masks, generator=torch.Generator().manual_seed(0)
+    )
+    assert torch.equal(reference[1], numpy_points[1])
