@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from facecutout.batched.fill import check_tensor_fill, resolve_fill
+from facecutout.batched.fill import check_tensor_fill
 from facecutout.batched.functional import batch_face_cutout
 from facecutout.batched.validation import check_generator, check_probability
 from facecutout.cutout.fill import Fill
@@ -51,7 +51,6 @@ class BatchFaceCutout(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Return the cut batch and the (B, H, W) bool regions (all False for untouched images)."""
         if isinstance(images, torch.Tensor):
-            resolve_fill(self.fill, images)
             check_generator(generator, images.device)
             draws = torch.rand(images.shape[0], generator=generator, device=images.device)
             apply_to = draws < self.p
