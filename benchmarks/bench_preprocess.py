@@ -129,11 +129,6 @@ def main() -> None:
     width, height = (int(value) for value in args.size.split("x"))
     photos = face_photos()
     config = PreprocessConfig(frames=args.sample, folds=2)
-    # load every model before timing anything
-    detector = get_detector("mtcnn")
-    warm = cv2.resize(photos[0], (160, 200))
-    detector.detect_batch([warm])
-    face_embedding(warm, [20, 20, 140, 180])
 
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary) / "raw"
@@ -149,6 +144,10 @@ def main() -> None:
         }
         make_dfdc(root, specs)
         listing = read_source("dfdc", root)
+        # load every model, and run the detector once at this frame size, before timing anything
+        warm = read_frames(listing.records[0].path, [0])[0]
+        get_detector("mtcnn").detect_batch([warm, warm])
+        face_embedding(warm, [0, 0, warm.shape[1] - 1, warm.shape[0] - 1])
         out = Path(temporary) / "out"
         start = time.perf_counter()
         preprocess_dataset(listing, out, config, stages=("frames", "faces"), progress=False)
