@@ -177,3 +177,40 @@ def test_command_on_shared_real_crops_with_detection(tmp_path, samples_dir):
     assert (
         tmp_path / "pseudofake" / "original_landmarks" / "00000" / crops[0].with_suffix(".npy").name
     ).is_file()
+
+
+def test_pseudo_fakes_of_the_shared_real_crops_are_accepted_by_the_training_data(tmp_path, samples_dir):
+    """Both real videos -> pseudo-fakes -> the training datamodule: folds split by video, fakes carry
+    their landmarks and a non-empty manipulated region through the augmentations."""
+    from facecutout.train.config import DataConfig
+    from facecutout.train.datamodule import FaceDataModule
+
+    crops = samples_dir / "celebdf" / "face_crops"
+    chosen = [path for video in ("00000", "00001") for path in sorted((crops / video).glob("*.png"))[:8]]
+    layout, summary = write_pseudo_fake_dataset(
+        chosen,
+        tmp_path,
+        "sbi",
+        landmarks=samples_dir / "celebdf" / "original_landmarks",
+        folds=2,
+    )
+    assert summary.written == 16 and summary.skipped_count == 0
+    config = DataConfig(
+        root=str(tmp_path),
+        csvs=["sbi.csv"],
+        val_fold=0,
+        image_size=64,
+        num_workers=0,
+        augmentation="face_cutout",
+        augmentation_p=1.0,
+        cutout_on_device=True,
+    )
+    module = FaceDataModule(config, seed=0)
+    module.setup("fit")
+    assert module.train_samples and module.val_samples
+    assert {s.original for s in module.train_samples}.isdisjoint({s.original for s in module.val_samples})
+    fakes = [index for index, sample in enumerate(module.train_samples) if sample.label == 1]
+    assert all(module.train_samples[index].diff is not None for index in fakes)
+    item = module.train_dataset[fakes[0]]
+    assert item["image"].shape == (3, 64, 64) and item["has_landmarks"]
+    assert item["manipulated"].any()

@@ -64,13 +64,25 @@ def erasing_panels(image: np.ndarray, seed: int) -> list[Panel]:
     return panels
 
 
-def build_panels(face: DetectedFace, seed: int = 0, threshold: float = THRESHOLD) -> list[Panel]:
-    """The gallery's twelve panels for one detected face (same seed, same panels)."""
+def build_panels(
+    face: DetectedFace,
+    fake: np.ndarray | None = None,
+    manipulated: np.ndarray | None = None,
+    seed: int = 0,
+    threshold: float = THRESHOLD,
+    fake_title: str = "pseudo-fake",
+) -> list[Panel]:
+    """The gallery's twelve panels for one face crop (same seed, same panels).
+
+    ``fake`` is a fake of ``face.image`` (same geometry) with its manipulated region; without one, a
+    self-blended pseudo-fake is made.
+    """
     image = face.image
-    pseudo = make_pseudo_fake(image, face.points68, seed=seed)
-    manipulated = pseudo.region
+    if fake is None or manipulated is None:
+        pseudo = make_pseudo_fake(image, face.points68, seed=seed)
+        fake, manipulated = pseudo.fake, pseudo.region
     on_fake, cut = face_cutout(
-        pseudo.fake,
+        fake,
         face.points68,
         manipulated,
         variant="sensory",
@@ -81,7 +93,7 @@ def build_panels(face: DetectedFace, seed: int = 0, threshold: float = THRESHOLD
     share = hidden_share(cut, manipulated)
     panels = [
         Panel("original: dlib 68 (cyan), MTCNN 5 (red)", image, points=(face.points68, face.points5)),
-        Panel("pseudo-fake, region M outlined", pseudo.fake, outline=manipulated),
+        Panel(f"{fake_title}, region M outlined", fake, outline=manipulated),
         Panel("manipulated region M", np.repeat(manipulated[:, :, None], 3, axis=2).astype(np.uint8) * 255),
         Panel(f"sensory cut on fake: {share:.0%} of M hidden", on_fake, cut=cut, outline=manipulated),
         *erasing_panels(image, seed),

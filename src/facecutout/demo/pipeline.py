@@ -1,48 +1,176 @@
-"""The demo, step by step: gallery on the embedded face (or on the user's data), and the report."""
+"""The demo, step by step: gallery, a small pseudo-fake dataset, a short ablation, the report.
+
+On the embedded default everything comes from scikit-image's astronaut (no download). With
+``data`` set, the gallery uses a real fake of that dataset and the ablation trains on it.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from facecutout.demo.dataset import EmbeddedSpec
 from facecutout.demo.progress import Steps
 from facecutout.demo.report import Report
+from facecutout.pseudofake.blend import BlendSettings
 
 logger = logging.getLogger(__name__)
+
+TRAIN_NAME = "astronaut"
+TEST_NAME = "astronaut_subtle"
+SUBTLE_BLEND = BlendSettings(
+    colour_shift=10.0, contrast=0.08, saturation=0.12, sharpness_sigma=(0.4, 1.0), edge_softness=(0.04, 0.08)
+)
+"""The embedded test set's fakes: weaker colour changes and softer edges than the training fakes."""
 
 
 @dataclass(frozen=True)
 class DemoSettings:
-    """What the demo runs and where it writes."""
+    """What the demo runs and where it writes. The training budget is the same for every run."""
 
     out: Path = Path("demo_output")
     seed: int = 0
+    data: Path | None = None
+    csvs: tuple[str, ...] = ()
+    val_fold: int = 0
+    methods: tuple[str, ...] = ("face_cutout", "random_erasing", "none")
+    seeds: tuple[int, ...] = (0, 1)
+    model: str = "resnet10t"
+    image_size: int = 64
+    epochs: int = 3
+    batch_size: int = 16
+    lr: float = 1e-3
+    workers: int = 0
+    train_spec: EmbeddedSpec = field(
+        default_factory=lambda: EmbeddedSpec(videos=24, frames=8, size=96, folds=4)
+    )
+    test_spec: EmbeddedSpec = field(
+        default_factory=lambda: EmbeddedSpec(videos=6, frames=4, size=96, folds=1, seed=1)
+    )
+
+
+def train_settings(settings: DemoSettings, root: Path, csvs: list[str]) -> dict:
+    """The training config shared by every ablation run."""
+    return {
+        "data": {
+            "root": str(root),
+            "csvs": csvs,
+            "val_fold": settings.val_fold,
+            "image_size": settings.image_size,
+            "batch_size": settings.batch_size,
+            "num_workers": settings.workers,
+        },
+        "model": {"name": settings.model, "pretrained": False},
+        "optim": {"lr": settings.lr},
+        "trainer": {
+            "max_epochs": settings.epochs,
+            "devices": 1,
+            "log_every_n_steps": 1,
+            "early_stopping_patience": settings.epochs,
+        },
+    }
+
+
+def settings_text(settings: DemoSettings, train_rows: str) -> str:
+    return (
+        f"Methods {', '.join(settings.methods)} x seeds {', '.join(map(str, settings.seeds))}; timm "
+        f"`{settings.model}` from scratch at {settings.image_size} px, {settings.epochs} epochs, batch "
+        f"{settings.batch_size}, AdamW lr {settings.lr}, validation fold {settings.val_fold}. {train_rows}"
+    )
 
 
 def run_demo(settings: DemoSettings) -> Path:
     """Run every step of the demo and return the report's path."""
+    from facecutout.ablation.config import AblationConfig, EvalSet
+    from facecutout.ablation.runner import run_ablation
+    from facecutout.ablation.summary import write_outputs
+    from facecutout.demo.dataset import build_embedded_dataset
+    from facecutout.demo.examples import render_examples
     from facecutout.demo.face import astronaut, detect_face
     from facecutout.demo.gallery import build_panels, render_gallery
+    from facecutout.demo.user_data import dataset_csvs, pick_gallery_fake
 
     out = settings.out
     out.mkdir(parents=True, exist_ok=True)
     report = Report(out, "Face-Cutout demo")
-    steps = Steps(total=3)
+    embedded = settings.data is None
+    steps = Steps(total=6 if embedded else 5)
     try:
-        with steps.step("detecting landmarks (MTCNN 5-pt, dlib 68-pt)"):
-            face = detect_face(astronaut(), "skimage.data.astronaut()").cropped()
+        if embedded:
+            with steps.step("detecting landmarks (MTCNN 5-pt, dlib 68-pt)"):
+                full = detect_face(astronaut(), "skimage.data.astronaut()")
+                face, fake, manipulated, fake_title = full.cropped(), None, None, "pseudo-fake"
+            source = "scikit-image's astronaut"
+        else:
+            root = Path(settings.data)
+            csvs = dataset_csvs(root, settings.csvs)
+            with steps.step("picking a fake for the gallery, detecting landmarks"):
+                picked = pick_gallery_fake(root, csvs)
+                face, fake, manipulated, fake_title = picked.face, picked.fake, picked.manipulated, "fake"
+            source = f"a fake of your data ({picked.source})"
         with steps.step("rendering the cutout gallery"):
-            gallery = render_gallery(build_panels(face, seed=settings.seed), out / "gallery.png")
+            gallery = render_gallery(
+                build_panels(face, fake, manipulated, seed=settings.seed, fake_title=fake_title),
+                out / "gallery.png",
+            )
         report.add(
             "Cutout gallery",
-            "scikit-image's astronaut, detected with both landmark backends. Row 1: the landmarks, a "
-            "self-blended pseudo-fake with its manipulated region M (outlined in yellow), M, a sensory "
-            "Face-Cutout on the fake that hides at most 30% of M, Random Erasing and CoarseDropout. "
-            "Row 2: each Face-Cutout variant on the real face.",
+            f"{source.capitalize()}, detected with both landmark backends. Row 1: the landmarks, the "
+            f"{fake_title} with its manipulated region M (outlined in yellow), M, a sensory Face-Cutout on "
+            "the fake that hides at most 30% of M, Random Erasing and CoarseDropout. Row 2: each "
+            "Face-Cutout variant on the real face, where nothing constrains the cut.",
             images=(("cutout gallery", gallery),),
         )
+        test_sets: tuple = ()
+        if embedded:
+            with steps.step("building the embedded pseudo-fake datasets"):
+                data_root = out / "data"
+                layout, written = build_embedded_dataset(full, data_root, TRAIN_NAME, settings.train_spec)
+                test_layout, _ = build_embedded_dataset(
+                    full, data_root, TEST_NAME, settings.test_spec, SUBTLE_BLEND
+                )
+                examples = render_examples(layout, out / "dataset_examples.png")
+            root, csvs = data_root, [layout.csv.name]
+            test_sets = (EvalSet(TEST_NAME, str(data_root), (test_layout.csv.name,)),)
+            report.add(
+                "Embedded dataset",
+                f"{settings.train_spec.videos} videos x {settings.train_spec.frames} frames of the astronaut "
+                f"({settings.train_spec.size} px; each video its own scale, flip and colour cast, frames "
+                f"jittered), each frame with a self-blended pseudo-fake (the mean fake changes "
+                f"{100 * (written.as_dict()['mean_manipulated_share'] or 0):.0f}% of the crop), "
+                f"{settings.train_spec.folds} folds by video. Test set `{TEST_NAME}`: "
+                f"{settings.test_spec.videos} other videos with subtler blends. Below: real, pseudo-fake, "
+                "exact manipulated region.",
+                images=(("real / pseudo-fake / region", examples),),
+            )
+        config = AblationConfig(
+            out=out / "ablation",
+            methods=settings.methods,
+            seeds=settings.seeds,
+            baseline="none" if "none" in settings.methods else settings.methods[0],
+            train=train_settings(settings, root, csvs),
+            test_sets=test_sets,
+        )
+        with steps.step("ablation: training and evaluating every method x seed"):
+            results = run_ablation(config)
+        with steps.step("tables and plots"):
+            outputs = write_outputs(config, results)
+        report.add(
+            "Ablation",
+            settings_text(settings, f"Data: {', '.join(csvs)} under `{root}`.")
+            + "\n\nMean ± std over seeds of each metric at the frame level, on the validation fold and on "
+            f"each test set; the last column is the LogLoss change vs `{config.baseline}` (negative = "
+            f"better). Per-run values: `{outputs.runs_csv.relative_to(out)}`.\n\n" + outputs.markdown,
+            images=(
+                ("training and validation loss", outputs.loss_plot),
+                *((f"ROC {name}", plot) for name, plot in outputs.roc_plots.items()),
+            ),
+        )
         with steps.step("writing the report"):
+            report.add(
+                "Timings", "\n".join(f"- {name}: {seconds:.1f} s" for name, seconds in steps.timings.items())
+            )
             path = report.write()
     finally:
         steps.close()

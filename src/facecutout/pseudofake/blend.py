@@ -15,7 +15,8 @@ from facecutout.pseudofake.source import change_sharpness, shift_colour, small_w
 
 @dataclass(frozen=True)
 class BlendSettings:
-    """Ranges the generator draws from. Sizes are fractions of the face size (landmark box diagonal)."""
+    """Ranges the generator draws from: colour in grey levels, ``sharpness_sigma`` in pixels, warp and
+    mask sizes as fractions of the face size (the landmark box diagonal)."""
 
     colour_shift: float = 24.0
     contrast: float = 0.15

@@ -1,0 +1,73 @@
+"""The whole demo on tiny settings: gallery, embedded datasets, a real (tiny) ablation, the report."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from facecutout.demo.dataset import EmbeddedSpec
+from facecutout.demo.pipeline import DemoSettings, run_demo
+from facecutout.fileio import read_rgb
+
+METHODS = ("face_cutout", "none")
+
+
+@pytest.fixture(scope="module")
+def tiny_demo(tmp_path_factory):
+    settings = DemoSettings(
+        out=tmp_path_factory.mktemp("demo"),
+        methods=METHODS,
+        seeds=(0,),
+        image_size=32,
+        epochs=1,
+        batch_size=8,
+        train_spec=EmbeddedSpec(videos=4, frames=2, size=48, folds=2),
+        test_spec=EmbeddedSpec(videos=2, frames=2, size=48, folds=1, seed=1),
+    )
+    return settings, run_demo(settings)
+
+
+def test_report_holds_the_gallery_the_table_and_the_curves(tiny_demo):
+    settings, report = tiny_demo
+    text = report.read_text()
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert {
+        "gallery.png",
+        "dataset_examples.png",
+        "ablation/losses.png",
+        "ablation/roc_validation.png",
+    } <= set(images)
+    assert "ablation/roc_astronaut_subtle.png" in images
+    for image in images:
+        assert read_rgb(settings.out / image).std() > 0, image
+    assert "| face_cutout | 1 |" in text and "| none | 1 |" in text
+
+
+def test_ablation_table_has_one_row_per_method_with_finite_numbers(tiny_demo):
+    settings, _ = tiny_demo
+    table = pd.read_csv(settings.out / "ablation" / "table.csv")
+    for evaluation in ("validation", "astronaut_subtle"):
+        rows = table[table["set"] == evaluation]
+        assert list(rows["method"]) == list(METHODS)
+        values = rows[[f"{key}_mean" for key in ("auc", "ap", "logloss", "eer", "acc", "balanced_acc", "f1")]]
+        assert np.isfinite(values.to_numpy()).all(), evaluation
+        assert rows.set_index("method").loc["none", "logloss_change"] == 0.0
+    # Validation = the rows of fold 0 only: 2 of the 4 videos, each frame real and fake.
+    scores = pd.read_csv(
+        settings.out / "ablation" / "runs" / "none" / "seed0" / "eval" / "validation" / "per_image.csv"
+    )
+    assert set(scores["fold"]) == {0} and len(scores) == 8
+
+
+def test_rerun_keeps_finished_runs(tiny_demo):
+    settings, _ = tiny_demo
+    runs = sorted((settings.out / "ablation" / "runs").glob("*/seed*/result.json"))
+    checkpoints = sorted((settings.out / "ablation" / "runs").rglob("*.ckpt"))
+    assert len(runs) == 2 and checkpoints
+    before = {path: path.stat().st_mtime_ns for path in runs + checkpoints}
+    run_demo(settings)
+    assert {path: path.stat().st_mtime_ns for path in before} == before
+    assert sorted((settings.out / "ablation" / "runs").rglob("*.ckpt")) == checkpoints
