@@ -368,3 +368,32 @@ def test_a_failing_unit_is_reported_and_retried(
     retried = preprocess_dataset(listing, out, config, progress=False)
     assert retried["stages"]["diffs"] == {"units": 1, "outcomes": {"done": 1}}
     assert file_hashes(out) == file_hashes(dfdc_run / "out")
+
+
+def test_csv_source_through_the_command(
+    dfdc_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    part = dfdc_run / "raw" / "dfdc_train_part_0"
+    listing = tmp_path / "videos.csv"
+    listing.write_text(
+        "video,label,original,identity\n"
+        f"{part / 'alpha.mp4'},0,,ann\n"
+        f"{part / 'alpha_fake0.mp4'},1,{part / 'alpha.mp4'},ann;bea\n"
+        f"{part / 'charlie.mp4'},0,,\n"
+        f"{part / 'charlie_fake0.mp4'},FAKE,{part / 'charlie.mp4'},\n"
+        f"{part / 'nowhere.mp4'},0,,\n"
+    )
+    out = tmp_path / "out"
+    argv = ["preprocess", "--source", "csv", "--root", str(listing), "--out", str(out), "--dataset", "mine"]
+    argv += ["--frames", "3", "--folds", "2", "--no-progress"]
+    assert main(argv) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["source_skips"] == {"file_missing": 1} and summary["leakage_problems"] == []
+    table = pd.read_csv(out / "mine.csv", dtype=str)
+    videos = sorted(set(table["video"]))
+    assert len(videos) == 4 and all(
+        video.endswith(("alpha", "alpha_fake0", "charlie", "charlie_fake0")) for video in videos
+    )
+    assert (table.groupby("video").size() == 3).all()
+    assert (out / "mine" / "embeddings").is_dir()  # charlie has no identity: embedded
+    assert main(["check-leakage", str(out / "mine.csv")]) == 0
