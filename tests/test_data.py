@@ -330,3 +330,18 @@ def test_68_point_landmarks_from_their_own_folder_drive_the_convex_hull_variant(
     assert cut >= len(dataset) // 2
     with pytest.raises(DataError, match="landmark_folder"):
         load_samples(root, [tmp_path / "c.csv"], "../elsewhere")
+
+
+def test_face_cutout_probability_is_drawn_per_face(samples_dir):
+    """With p = 0.5 about half of the faces are cut; only those read their diff and landmarks."""
+    samples, _ = load_samples(samples_dir, CSVS)
+    dataset = _dataset(samples[::3], p=0.5)
+    torch.manual_seed(7)  # the dataset seeds its pipeline from torch's seed
+    items = [dataset[index] for index in range(len(dataset))]
+    chosen = np.array([bool(item["has_landmarks"]) for item in items])
+    assert 0.3 < chosen.mean() < 0.7
+    assert not any(
+        item["region"].any() or item["manipulated"].any()
+        for item, cut in zip(items, chosen, strict=True)
+        if not cut
+    )

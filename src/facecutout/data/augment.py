@@ -10,7 +10,7 @@ batched cutout sees the same inputs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -135,9 +135,11 @@ class Augmented:
 class TrainTransform:
     """The paper's pipeline, then the cutout step, in one Compose.
 
-    Face-Cutout runs only where landmarks are known (other rows go through the pipeline without
-    it); fakes pass their diff so the overlap rule applies, reals pass none (no constraint). With
-    ``cutout_step=False`` (on-device cutout) the cutout is left to the training step and only the
+    Face-Cutout's coin (probability ``settings.p``) is drawn first, by :meth:`draw_face_cutout`,
+    so the dataset reads a fake's diff and the landmarks only for faces that will be cut. A face
+    that is cut passes its landmarks and (fakes) its diff through the geometric transforms, so the
+    overlap rule applies to the moved region; reals pass no diff (no constraint). With
+    ``cutout_step=False`` (on-device cutout) the cut is left to the training step and only the
     moved landmarks and diff are returned. ``record_region`` keeps the cut region (for tests and
     galleries; it costs a little per image).
     """
@@ -146,8 +148,11 @@ class TrainTransform:
         self, size: int, settings: CutoutSettings, cutout_step: bool = True, record_region: bool = False
     ):
         self.settings = settings
+        self.face_cutout = settings.augmentation == "face_cutout"
         self.plain = A.Compose(paper_transforms(size), keypoint_params=KEYPOINTS)
-        step = cutout_transform(settings) if cutout_step else None
+        # Face-Cutout's probability is spent by draw_face_cutout; the step itself always cuts.
+        step_settings = replace(settings, p=1.0) if self.face_cutout else settings
+        step = cutout_transform(step_settings) if cutout_step else None
         self.with_step = (
             None
             if step is None
@@ -155,24 +160,25 @@ class TrainTransform:
                 [*paper_transforms(size), step], keypoint_params=KEYPOINTS, save_applied_params=record_region
             )
         )
+        self._coin = np.random.default_rng()
 
     def set_seed(self, seed: int) -> None:
-        """Reseed every random transform (called once per worker process)."""
+        """Reseed every random transform and the Face-Cutout coin (called once per worker process)."""
         self.plain.set_random_seed(seed)
         if self.with_step is not None:
             self.with_step.set_random_seed(seed + 1)
+        self._coin = np.random.default_rng(seed + 2)
 
-    def __call__(
-        self, image: np.ndarray, landmarks: np.ndarray | None, diff: np.ndarray | None, cut: bool = True
-    ) -> Augmented:
-        """Augment one face; ``cut=False`` skips Face-Cutout (a fake whose diff is unknown)."""
+    def draw_face_cutout(self) -> bool:
+        """Whether the next face gets Face-Cutout (always False for the other augmentations)."""
+        return self.face_cutout and bool(self._coin.random() < self.settings.p)
+
+    def __call__(self, image: np.ndarray, landmarks: np.ndarray | None, diff: np.ndarray | None) -> Augmented:
+        """Augment one face; with Face-Cutout, the face is cut when ``landmarks`` are given."""
         data: dict = {"image": image, "keypoints": landmarks if landmarks is not None else np.zeros((0, 2))}
         if diff is not None:
             data["mask"] = diff
-        if self.settings.augmentation == "face_cutout":
-            use_step = self.with_step is not None and landmarks is not None and cut
-        else:
-            use_step = self.with_step is not None
+        use_step = self.with_step is not None and (landmarks is not None or not self.face_cutout)
         data = (self.with_step if use_step else self.plain)(**data)
         moved = np.asarray(data["keypoints"], dtype=np.float32)[:, :2] if landmarks is not None else None
         region = (

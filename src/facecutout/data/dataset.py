@@ -29,9 +29,10 @@ class FaceCropDataset(Dataset):
     Each item holds ``image`` (3, S, S) uint8, ``label`` (float) and ``index``. In training mode
     fakes carry their diff and landmarks through the augmentations so Face-Cutout respects the
     manipulated region; fakes without a diff are not cut. With ``with_masks`` an item also holds
-    ``landmarks`` (N, 2) float32 (zeros when unknown), ``has_landmarks`` (True when the sample may
-    be cut), ``manipulated`` (S, S) bool = moved diff >= level
-    (all False for reals) and ``region`` (S, S) bool, the pixels Face-Cutout cut.
+    ``landmarks`` (N, 2) float32 (zeros when not to be cut), ``has_landmarks`` (True when the face
+    is to be cut: Face-Cutout's coin came up and its landmarks and, for fakes, diff are known),
+    ``manipulated`` (S, S) bool = moved diff >= level (all False for reals and uncut faces) and
+    ``region`` (S, S) bool, the pixels Face-Cutout cut.
     """
 
     def __init__(
@@ -72,18 +73,17 @@ class FaceCropDataset(Dataset):
             return item
         self._reseed()
         landmarks = diff = None
-        if self.with_masks or self.transform.settings.augmentation == "face_cutout":
-            # Only Face-Cutout (here or on the device) needs the landmarks and the fake's diff.
-            landmarks = load_landmarks(sample.landmarks) if sample.landmarks is not None else None
+        if self.transform.draw_face_cutout() and sample.landmarks is not None:
             diff = load_diff(sample, image) if sample.label == 1 else None
-        # A fake without its diff is never cut: unconstrained, the cut could hide the manipulation.
-        cuttable = landmarks is not None and (sample.label == 0 or diff is not None)
-        augmented = self.transform(image, landmarks, diff, cut=cuttable)
+            # A fake without its diff is never cut: unconstrained, the cut could hide the manipulation.
+            if sample.label == 0 or diff is not None:
+                landmarks = load_landmarks(sample.landmarks)
+        augmented = self.transform(image, landmarks, diff)
         item["image"] = image_tensor(augmented.image)
         if self.with_masks:
             shape = augmented.image.shape[:2]
             points = augmented.landmarks
-            item["has_landmarks"] = cuttable
+            item["has_landmarks"] = points is not None
             item["landmarks"] = torch.from_numpy(
                 points if points is not None else np.zeros((5, 2), np.float32)
             )

@@ -21,12 +21,12 @@ def build_device_cutout(config: DataConfig) -> torch.nn.Module:
         variant=config.cutout_variant,
         threshold=config.cutout_threshold,
         fill=config.cutout_fill,
-        p=config.augmentation_p,
+        p=1.0,  # the data workers drew Face-Cutout's coin (has_landmarks)
     )
 
 
 def apply_device_cutout(cutout: torch.nn.Module, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:
-    """Cut the images of the batch that have landmarks (each with the module's probability).
+    """Cut the images of the batch whose ``has_landmarks`` is set (the workers drew the coin).
 
     Fakes carry their manipulated region (moved diff >= level) so the overlap rule applies; reals
     carry an empty region, i.e. no constraint. Returns the images (the batch is not modified) and
