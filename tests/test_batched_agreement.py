@@ -72,6 +72,25 @@ def per_image_mask(polygon: np.ndarray, height: int, width: int) -> np.ndarray:
     return np.zeros((height, width), bool) if region is None else region.full_mask(height, width)
 
 
+def feature_segment(points: np.ndarray, feature: str) -> tuple[np.ndarray, np.ndarray, float]:
+    """Start, end and width w of a feature's band on 5 points, as in the per-image regions."""
+    eye_distance = float(np.linalg.norm(points[1] - points[0]))
+    return {
+        "eyes": (points[0], points[1], eye_distance),
+        "nose": ((points[0] + points[1]) / 2, points[2], eye_distance),
+        "mouth": (points[3], points[4], float(np.linalg.norm(points[4] - points[3]))),
+    }[feature]
+
+
+def per_image_bands(points: np.ndarray, order: list[int]) -> list[np.ndarray]:
+    """The per-image band polygons of the features in ``order``, thickest first."""
+    return [
+        band_polygon(start, end, scale / divisor)
+        for start, end, scale in (feature_segment(points, SENSORY_FEATURES[feature]) for feature in order)
+        for divisor in BAND_DIVISORS
+    ]
+
+
 def border_only(reference: np.ndarray, batched: np.ndarray) -> bool:
     """Every pixel where the masks differ touches pixels of both masks (their common border)."""
     differ = reference ^ batched
@@ -115,19 +134,7 @@ def test_sensory_bands_match_the_per_image_bands_on_real_crops(crops):
     masks = candidate_masks(sensory_candidates(torch.tensor(landmarks), order, SENSORY_FEATURES), SIZE, SIZE)
     differing = union = 0
     for index, points in enumerate(landmarks):
-        eye_distance = float(np.linalg.norm(points[1] - points[0]))
-        segments = {
-            "eyes": (points[0], points[1], eye_distance),
-            "nose": ((points[0] + points[1]) / 2, points[2], eye_distance),
-            "mouth": (points[3], points[4], float(np.linalg.norm(points[4] - points[3]))),
-        }
-        polygons = [
-            band_polygon(start, end, scale / divisor)
-            for start, end, scale in (
-                segments[SENSORY_FEATURES[feature]] for feature in order[index].tolist()
-            )
-            for divisor in BAND_DIVISORS
-        ]
+        polygons = per_image_bands(points, order[index].tolist())
         for rank, polygon in enumerate(polygons):
             reference = per_image_mask(polygon, SIZE, SIZE)
             assert border_only(reference, masks[index, rank]), f"crop {index}, candidate {rank}"
@@ -178,19 +185,7 @@ def test_sensory_choice_agrees_with_the_per_image_choice(crops, threshold):
     _, _, chosen = select_spans(candidates, torch.tensor(masks), threshold, enabled, SIZE, SIZE, 1)
     agree = deeper = 0
     for index, points in enumerate(landmarks):
-        eye_distance = float(np.linalg.norm(points[1] - points[0]))
-        segments = {
-            "eyes": (points[0], points[1], eye_distance),
-            "nose": ((points[0] + points[1]) / 2, points[2], eye_distance),
-            "mouth": (points[3], points[4], float(np.linalg.norm(points[4] - points[3]))),
-        }
-        polygons = [
-            band_polygon(start, end, scale / divisor)
-            for start, end, scale in (
-                segments[SENSORY_FEATURES[feature]] for feature in order[index].tolist()
-            )
-            for divisor in BAND_DIVISORS
-        ]
+        polygons = per_image_bands(points, order[index].tolist())
         region = first_admissible(iter(polygons), masks[index], threshold, SIZE, SIZE)
         expected = -1
         if region is not None:
@@ -233,3 +228,16 @@ def test_grouped_row_spans_equal_the_plain_row_spans():
         assert spans[0] == spans[1], f"candidate {index}"
         filled += bool(spans[0])
     assert filled >= 50
+
+
+@pytest.mark.parametrize("feature", SENSORY_FEATURES)
+def test_a_single_feature_without_mask_cuts_its_thickest_band(crops, feature):
+    from facecutout.batched import batch_face_cutout
+
+    landmarks = crops[0][:24]
+    images = torch.zeros((len(landmarks), 3, SIZE, SIZE), dtype=torch.uint8)
+    _, regions = batch_face_cutout(images, torch.tensor(landmarks), variant="sensory", features=[feature])
+    for index, points in enumerate(landmarks):
+        start, end, scale = feature_segment(points, feature)
+        reference = per_image_mask(band_polygon(start, end, scale / BAND_DIVISORS[0]), SIZE, SIZE)
+        assert border_only(reference, regions[index].numpy()), f"crop {index}"
