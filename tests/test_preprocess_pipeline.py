@@ -331,17 +331,18 @@ def test_sigkill_mid_run_then_rerun_gives_identical_files(
         tmp_path_factory, "preprocess-small", lambda folder: build_small_dfdc(folder, samples_dir)
     )
     out = tmp_path / "out"
-    process = run_cli(small / "raw", out)
-    markers = out / "dfdc" / ".markers" / "faces"
-    deadline = time.monotonic() + 120
-    while not (markers.is_dir() and any(markers.glob("*.json"))):
-        assert process.poll() is None, process.stderr.read().decode()
-        assert time.monotonic() < deadline, "the run never reached the faces stage"
-        time.sleep(0.01)
-    assert process.poll() is None, "the run finished before it could be killed"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert not (out / "dfdc.csv").exists()
+    for stage in ("faces", "landmarks"):  # killed once in each, the second run resuming the first
+        process = run_cli(small / "raw", out)
+        markers = out / "dfdc" / ".markers" / stage
+        deadline = time.monotonic() + 120
+        while not (markers.is_dir() and any(markers.glob("*.json"))):
+            assert process.poll() is None, process.stderr.read().decode()
+            assert time.monotonic() < deadline, f"the run never reached the {stage} stage"
+            time.sleep(0.005)
+        assert process.poll() is None, "the run finished before it could be killed"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert not (out / "dfdc.csv").exists()
     rerun = run_cli(small / "raw", out)
     _, errors = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, errors.decode()

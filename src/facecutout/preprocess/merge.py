@@ -20,7 +20,7 @@ from facecutout.preprocess.config import STAGES, PreprocessConfig
 from facecutout.preprocess.folds import CSV_COLUMNS, assign_folds, fold_summary, leakage_problems
 from facecutout.preprocess.identity import identity_groups
 from facecutout.preprocess.layout import OutputLayout
-from facecutout.preprocess.markers import read_marker, to_json_bytes
+from facecutout.preprocess.markers import read_marker, remove_stale_temporaries, to_json_bytes
 from facecutout.sources import FAKE, REAL, SourceListing, VideoRecord
 
 logger = logging.getLogger(__name__)
@@ -189,6 +189,8 @@ def merge(
     holdout = {groups[r.video] for r in listing.records if holdout_test and r.split == "test"}
     folds = assign_folds(dict(sizes), config.folds, holdout)
     table = build_table(listing, crops, groups, folds)
+    for path in (layout.csv, layout.report):
+        remove_stale_temporaries(path.parent, prefix=f".{path.name}.")
     buffer = io.StringIO()
     table.to_csv(buffer, index=False)
     atomic_write_bytes(layout.csv, buffer.getvalue().encode())

@@ -70,7 +70,6 @@ def _faces_unit(context: StageContext, record: VideoRecord) -> dict[str, dict]:
 def _crops_unit(context: StageContext, family: tuple[VideoRecord, list[VideoRecord]]) -> dict[str, dict]:
     original, fakes = family
     layout = context.layout
-    _clean(layout, "crops", [original.video] + [fake.video for fake in fakes])
     fakes_with_frames = [(fake, read_marker(layout, "frames", fake.video) or {}) for fake in fakes]
     markers = crop_family(
         original,
@@ -94,7 +93,6 @@ def _landmarks_unit(context: StageContext, record: VideoRecord) -> dict[str, dic
 
 
 def _diffs_unit(context: StageContext, record: VideoRecord) -> dict[str, dict]:
-    _clean(context.layout, "diffs", [record.video])
     crops_marker = read_marker(context.layout, "crops", record.video)
     marker = fake_diffs(record, crops_marker, context.config, context.layout)
     write_marker(context.layout, "diffs", record.video, marker)
@@ -102,21 +100,24 @@ def _diffs_unit(context: StageContext, record: VideoRecord) -> dict[str, dict]:
 
 
 def _embeddings_unit(context: StageContext, record: VideoRecord) -> dict[str, dict]:
-    _clean(context.layout, "folds", [record.video])
     crops_marker = read_marker(context.layout, "crops", record.video)
     marker = embed_original(record, crops_marker, context.config, context.layout)
     write_marker(context.layout, "folds", record.video, marker)
     return {record.video: marker}
 
 
-def _guarded(task: Callable[[StageContext, Any], dict[str, dict]], context: StageContext, unit: Any) -> dict:
-    """Run one unit; an unexpected error becomes a "failed" result instead of ending the run."""
+def _guarded(
+    stage: str, task: Callable[[StageContext, Any], dict[str, dict]], context: StageContext, unit: Any
+) -> dict:
+    """Run one unit after removing what an interrupted run left of it; an unexpected error becomes
+    a "failed" result instead of ending the run."""
+    original, fakes = unit if isinstance(unit, tuple) else (unit, [])
     try:
+        _clean(context.layout, stage, [original.video] + [fake.video for fake in fakes])
         return task(context, unit)
     except Exception as error:  # noqa: BLE001 - reported per unit, retried by the next run
-        record = unit[0] if isinstance(unit, tuple) else unit
-        logger.exception("unit %s failed", record.video)
-        return {record.video: {"status": "failed", "reason": type(error).__name__, "detail": str(error)}}
+        logger.exception("%s of %s failed", stage, original.video)
+        return {original.video: {"status": "failed", "reason": type(error).__name__, "detail": str(error)}}
 
 
 def _init_worker() -> None:
@@ -207,12 +208,12 @@ class StageRunner:
             return _embeddings_unit, units
         raise ValueError(f"unknown stage {stage!r}")
 
-    def _results(self, executor: Executor | None, task: Callable, units: list) -> Iterator[dict]:
+    def _results(self, executor: Executor | None, stage: str, task: Callable, units: list) -> Iterator[dict]:
         if executor is None:
             for unit in units:
-                yield _guarded(task, self.context, unit)
+                yield _guarded(stage, task, self.context, unit)
             return
-        futures = [executor.submit(_guarded, task, self.context, unit) for unit in units]
+        futures = [executor.submit(_guarded, stage, task, self.context, unit) for unit in units]
         for future in futures:
             yield future.result()
 
@@ -232,7 +233,7 @@ class StageRunner:
                 outcomes: Counter[str] = Counter()
                 label = "embeddings" if stage == "folds" else stage
                 with tqdm(total=len(units), desc=label, unit="unit", disable=not self.progress) as bar:
-                    for result in self._results(executor, task, units):
+                    for result in self._results(executor, stage, task, units):
                         for marker in result.values():
                             status = marker.get("status", "failed")
                             outcomes[status if status == "done" else f"{status}:{marker.get('reason')}"] += 1
