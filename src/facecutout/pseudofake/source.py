@@ -10,15 +10,20 @@ def shift_colour(
     image: np.ndarray, rng: np.random.Generator, shift: float, contrast: float, saturation: float
 ) -> np.ndarray:
     """Per-channel offsets up to +-``shift`` grey levels (at least half of it on one channel), a
-    contrast factor in 1 +- ``contrast`` and a saturation factor in 1 +- ``saturation``. Float32 out."""
-    pixels = image.astype(np.float32)
+    contrast factor in 1 +- ``contrast`` about the channel means and a saturation factor in
+    1 +- ``saturation`` about the pixel's grey (channel mean). Float32 out.
+
+    All three are affine in RGB, so they are applied as one 3 x 4 matrix (``cv2.transform``).
+    """
     offsets = rng.uniform(-shift, shift, size=3)
     strongest = int(np.argmax(np.abs(offsets)))
     offsets[strongest] = np.copysign(max(abs(offsets[strongest]), shift / 2), offsets[strongest])
-    mean = pixels.mean(axis=(0, 1), keepdims=True)
-    pixels = (pixels - mean) * rng.uniform(1 - contrast, 1 + contrast) + mean + offsets
-    grey = pixels.mean(axis=2, keepdims=True)
-    return (pixels - grey) * rng.uniform(1 - saturation, 1 + saturation) + grey
+    means = np.array(cv2.mean(image)[:3])
+    factor = rng.uniform(1 - contrast, 1 + contrast)
+    saturate = rng.uniform(1 - saturation, 1 + saturation)
+    towards_grey = saturate * np.eye(3) + (1 - saturate) / 3 * np.ones((3, 3))
+    matrix = np.hstack([factor * towards_grey, (towards_grey @ ((1 - factor) * means + offsets))[:, None]])
+    return cv2.transform(image.astype(np.float32), matrix.astype(np.float32))
 
 
 def change_sharpness(image: np.ndarray, rng: np.random.Generator, sigma: tuple[float, float]) -> np.ndarray:

@@ -1,0 +1,146 @@
+"""Pseudo-fake generation and the demo's training step, with references timed in the same run.
+
+Run: .venv/bin/python benchmarks/bench_demo.py [--samples DIR] [--repeats 3] [--steps 8]
+
+1. Per real face crop (the shared Celeb-DF real crops with their 5 MTCNN landmarks, or astronaut
+   crops with dlib landmarks when the samples are absent): the self-blend alone, the SSIM diff, and
+   the whole pair written in the paper's layout (real crop, landmarks, fake, diff, mask), against
+   the reference of a plain copy of the crop (read + PNG write). Best of REPEATS passes.
+2. The demo's training step (timm resnet10t, 64 px, batch 16, forward + backward + AdamW) with one
+   torch thread vs two: the reason ``facecutout demo`` defaults to ``--threads 1`` on the CPU.
+   Median of STEPS steps after one warm-up step. The load average is printed: other processes on
+   the machine change the two-thread time the most.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from facecutout.offline import configure_offline
+
+DEFAULT_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "face-cutout-samples"
+
+
+def real_crops(samples: Path) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(crop, landmarks) pairs: the shared real Celeb-DF crops, or astronaut crops if absent."""
+    from facecutout.fileio import read_rgb
+
+    folder = samples / "celebdf"
+    if folder.is_dir():
+        pairs = []
+        for crop in sorted((folder / "face_crops").glob("0000*/*.png")):
+            landmarks = folder / "original_landmarks" / crop.parent.name / f"{crop.stem}.npy"
+            if landmarks.is_file():
+                pairs.append((read_rgb(crop), np.load(landmarks).astype(np.float64)))
+        return pairs
+    from facecutout.demo.dataset import EmbeddedSpec, VideoStyle, frame_view
+    from facecutout.demo.face import astronaut, detect_face
+
+    face = detect_face(astronaut(), "astronaut")
+    rng = np.random.default_rng(0)
+    style = VideoStyle(1.0, False, 0.0, 1.0, 1.0)
+    return [frame_view(face, style, rng, 192) for _ in range(EmbeddedSpec().videos * 4)]
+
+
+def best_ms(work: Callable[[], None], count: int, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return 1000 * min(times) / count
+
+
+def bench_pseudo_fakes(pairs: list[tuple[np.ndarray, np.ndarray]], repeats: int) -> None:
+    from facecutout.fileio import read_rgb, write_image
+    from facecutout.preprocess.ssim import ssim_diff
+    from facecutout.pseudofake import make_pseudo_fake
+    from facecutout.pseudofake.blend import DEFAULT_BLEND
+    from facecutout.pseudofake.layout import DatasetLayout
+    from facecutout.pseudofake.writer import FaceFrame, write_pair
+
+    fakes = [make_pseudo_fake(image, points, seed=index).fake for index, (image, points) in enumerate(pairs)]
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for index, (image, _) in enumerate(pairs):
+            write_image(root / "src" / f"{index}.png", image)
+        layout = DatasetLayout(root / "out", "bench")
+        faces = [FaceFrame("v", index, 0, image, points) for index, (image, points) in enumerate(pairs)]
+
+        def copy() -> None:
+            for index in range(len(pairs)):
+                write_image(root / "copy" / f"{index}.png", read_rgb(root / "src" / f"{index}.png"))
+
+        def blend() -> None:
+            for index, (image, points) in enumerate(pairs):
+                make_pseudo_fake(image, points, seed=index)
+
+        def diffs() -> None:
+            for (image, _), fake in zip(pairs, fakes, strict=True):
+                ssim_diff(image, fake)
+
+        def write() -> None:
+            for face in faces:
+                write_pair(layout, face, 0, DEFAULT_BLEND)
+
+        count = len(pairs)
+        reference = best_ms(copy, count, repeats)
+        mean_side = np.mean([np.sqrt(image.shape[0] * image.shape[1]) for image, _ in pairs])
+        print(f"pseudo-fakes: {count} real crops, mean side {mean_side:.0f} px, best of {repeats}")
+        print(f"  reference: plain crop copy (read + PNG write)   {reference:7.2f} ms/crop")
+        for name, work in (
+            ("self-blend (make_pseudo_fake)", blend),
+            ("SSIM diff (preprocess.ssim)", diffs),
+            ("pair written (5 files)", write),
+        ):
+            value = best_ms(work, count, repeats)
+            print(f"  {name:<46}{value:7.2f} ms/crop  {value / reference:5.2f}x the copy")
+
+
+def bench_training_step(steps: int) -> None:
+    import timm
+    import torch
+
+    def median_step(threads: int) -> float:
+        torch.set_num_threads(threads)
+        torch.manual_seed(0)
+        model = timm.create_model("resnet10t", num_classes=1)
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+        images, labels = torch.randn(16, 3, 64, 64), torch.randint(0, 2, (16,)).float()
+        times = []
+        for _ in range(steps + 1):
+            start = time.perf_counter()
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(model(images)[:, 0], labels)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            times.append(time.perf_counter() - start)
+        return 1000 * float(np.median(times[1:]))
+
+    load = os.getloadavg()[0]
+    one, two = median_step(1), median_step(2)
+    print(f"training step (resnet10t, 64 px, batch 16; load average {load:.1f} on {os.cpu_count()} cores)")
+    print(f"  1 thread  {one:8.1f} ms/step")
+    print(f"  2 threads {two:8.1f} ms/step  {two / one:5.2f}x the 1-thread time")
+
+
+def main() -> None:
+    configure_offline()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=8)
+    args = parser.parse_args()
+    bench_pseudo_fakes(real_crops(args.samples), args.repeats)
+    bench_training_step(args.steps)
+
+
+if __name__ == "__main__":
+    main()
