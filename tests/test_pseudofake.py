@@ -214,3 +214,22 @@ def test_pseudo_fakes_of_the_shared_real_crops_are_accepted_by_the_training_data
     item = module.train_dataset[fakes[0]]
     assert item["image"].shape == (3, 64, 64) and item["has_landmarks"]
     assert item["manipulated"].any()
+
+
+def test_region_diffs_give_the_training_rule_exactly_the_changed_pixels(tmp_path, astronaut_face):
+    from facecutout import binarize_diff
+
+    real = write_real_videos(tmp_path / "real", astronaut_face, videos=1, frames=2)
+    layout, summary = write_pseudo_fake_dataset(
+        [real / "face_crops"],
+        tmp_path / "out",
+        "sbi",
+        landmarks=real / "original_landmarks",
+        diff_kind="region",
+    )
+    assert summary.written == 2
+    for stem in ("0_0", "10_0"):
+        changed = changed_pixels(read_rgb(layout.crop("v0_sbi", stem)), read_rgb(layout.crop("v0", stem)))
+        np.testing.assert_array_equal(binarize_diff(read_grey(layout.diff("v0_sbi", stem))), changed)
+    with pytest.raises(InvalidInputError, match="diff_kind"):
+        write_pseudo_fake_dataset([real / "face_crops"], tmp_path / "other", diff_kind="exact")

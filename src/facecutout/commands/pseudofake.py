@@ -26,6 +26,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "default: detect them",
     )
     parser.add_argument("--backend", default="dlib68", help="detector when --landmarks is not given")
+    parser.add_argument(
+        "--diffs",
+        default="ssim",
+        choices=["ssim", "region"],
+        help="what diffs/ holds: the paper's grey SSIM diff (default) or the exact changed pixels as 255, "
+        "so Face-Cutout's overlap rule sees the whole manipulated region (masks/ always holds it)",
+    )
     parser.add_argument("--folds", type=int, default=5, help="number of folds (by original video)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--overwrite", action="store_true", help="redo pairs already written")
@@ -47,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         backend=args.backend,
         folds=args.folds,
         seed=args.seed,
+        diff_kind=args.diffs,
         overwrite=args.overwrite,
     )
     report = {"csv": str(layout.csv), "root": str(layout.root), **summary.as_dict()}

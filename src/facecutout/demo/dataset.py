@@ -86,8 +86,13 @@ def build_embedded_dataset(
     name: str,
     spec: EmbeddedSpec = EmbeddedSpec(),
     settings: BlendSettings = DEFAULT_BLEND,
+    diff_kind: str = "region",
 ) -> tuple[DatasetLayout, WriteSummary]:
-    """Write ``spec.videos`` real videos of ``face`` and their pseudo-fakes in the paper's layout."""
+    """Write ``spec.videos`` real videos of ``face`` and their pseudo-fakes in the paper's layout.
+
+    The diffs hold the exact changed pixels by default ("region"), so the training's overlap rule
+    sees the whole manipulated region; "ssim" writes the paper's grey SSIM diff instead.
+    """
     layout = DatasetLayout(Path(out), name)
     rng = np.random.default_rng(spec.seed)
     summary = WriteSummary()
@@ -99,7 +104,9 @@ def build_embedded_dataset(
             for frame in range(0, 10 * spec.frames, 10):
                 image, points = frame_view(face, style, rng, spec.size)
                 summary.manipulated_share.append(
-                    write_pair(layout, FaceFrame(video, frame, 0, image, points), spec.seed, settings)
+                    write_pair(
+                        layout, FaceFrame(video, frame, 0, image, points), spec.seed, settings, diff_kind
+                    )
                 )
                 summary.written += 1
                 frames.append((video, frame, 0))

@@ -13,7 +13,14 @@ from facecutout.fileio import read_rgb
 from facecutout.pseudofake.blend import DEFAULT_BLEND, BlendSettings
 from facecutout.pseudofake.inputs import RealFrame, collect_real_frames
 from facecutout.pseudofake.layout import DatasetLayout
-from facecutout.pseudofake.writer import FaceFrame, WriteSummary, finish_dataset, is_written, write_pair
+from facecutout.pseudofake.writer import (
+    FaceFrame,
+    WriteSummary,
+    check_diff_kind,
+    finish_dataset,
+    is_written,
+    write_pair,
+)
 
 
 class LandmarkSource:
@@ -54,13 +61,17 @@ def write_pseudo_fake_dataset(
     folds: int = 5,
     seed: int = 0,
     settings: BlendSettings = DEFAULT_BLEND,
+    diff_kind: str = "ssim",
     overwrite: bool = False,
 ) -> tuple[DatasetLayout, WriteSummary]:
     """Turn real face crops into a pseudo-fake dataset in the paper's layout under ``out``.
 
-    Pairs already on disk are kept unless ``overwrite``. Frames without landmarks and unreadable
-    images are skipped and counted by reason. Returns the layout and the summary.
+    ``diff_kind``: what diffs/ holds, "ssim" (the paper's grey SSIM diff) or "region" (the exact
+    changed pixels; see writer.DIFF_KINDS). Pairs already on disk are kept unless ``overwrite``.
+    Frames without landmarks and unreadable images are skipped and counted by reason. Returns the
+    layout and the summary.
     """
+    check_diff_kind(diff_kind)
     layout = DatasetLayout(Path(out), name)
     source = LandmarkSource(landmarks, backend)
     summary = WriteSummary()
@@ -77,7 +88,7 @@ def write_pseudo_fake_dataset(
                     summary.skip(reason, item)
                     continue
                 face = FaceFrame(frame.video, frame.frame, frame.person, image, points)
-                summary.manipulated_share.append(write_pair(layout, face, seed, settings))
+                summary.manipulated_share.append(write_pair(layout, face, seed, settings, diff_kind))
             except FaceCutoutError as error:
                 summary.skip(f"{type(error).__name__}: {error}", item)
                 continue

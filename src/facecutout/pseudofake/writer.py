@@ -10,12 +10,20 @@ from pathlib import Path
 
 import numpy as np
 
+from facecutout.errors import InvalidInputError
 from facecutout.fileio import write_image, write_npy
 from facecutout.preprocess.ssim import ssim_diff
 from facecutout.pseudofake.blend import BlendSettings, make_pseudo_fake
 from facecutout.pseudofake.layout import FAKE_SUFFIX, DatasetLayout, folds_by_original, write_csv
 
 logger = logging.getLogger(__name__)
+
+DIFF_KINDS = ("ssim", "region")
+"""What a pseudo-fake's ``diffs/`` PNG holds: "ssim", the paper's grey (1 - SSIM) * 255 of fake vs
+original; or "region", the exact changed pixels as 255 (0 elsewhere), so that the training's
+``diff >= level`` rule recovers exactly the manipulated region. SSIM reacts to structure (blur,
+warp, edges) far more than to smooth colour changes, so on self-blends its diff >= 40 covers only
+a part of the changed pixels (docs/demo.md)."""
 
 
 @dataclass(frozen=True)
@@ -85,18 +93,28 @@ def is_written(layout: DatasetLayout, video: str, stem: str) -> bool:
     return all(path.is_file() for path in pair_paths(layout, video, stem))
 
 
-def write_pair(layout: DatasetLayout, face: FaceFrame, seed: int, settings: BlendSettings) -> float:
-    """Write a real crop, its landmarks and its pseudo-fake (crop, SSIM diff, exact mask).
+def check_diff_kind(kind: str) -> str:
+    if kind not in DIFF_KINDS:
+        raise InvalidInputError(f"diff_kind must be one of {DIFF_KINDS}, got {kind!r}")
+    return kind
+
+
+def write_pair(
+    layout: DatasetLayout, face: FaceFrame, seed: int, settings: BlendSettings, diff_kind: str = "ssim"
+) -> float:
+    """Write a real crop, its landmarks and its pseudo-fake (crop, diff, exact mask).
 
     Returns the share of the image the pseudo-fake changed. The landmarks are stored as int16, like
-    the paper's files.
+    the paper's files; ``diff_kind`` is one of DIFF_KINDS.
     """
     pseudo = make_pseudo_fake(face.image, face.landmarks, frame_seed(seed, face.video, face.stem), settings)
     fake = fake_video(face.video)
     write_image(layout.crop(face.video, face.stem), face.image)
     write_npy(layout.landmarks(face.video, face.stem), np.rint(face.landmarks).astype(np.int16))
-    write_image(layout.diff(fake, face.stem), ssim_diff(face.image, pseudo.fake), rgb=False)
-    write_image(layout.mask(fake, face.stem), pseudo.region.astype(np.uint8) * 255, rgb=False)
+    region = pseudo.region.astype(np.uint8) * 255
+    diff = ssim_diff(face.image, pseudo.fake) if check_diff_kind(diff_kind) == "ssim" else region
+    write_image(layout.diff(fake, face.stem), diff, rgb=False)
+    write_image(layout.mask(fake, face.stem), region, rgb=False)
     write_image(layout.crop(fake, face.stem), pseudo.fake)
     return float(pseudo.region.mean())
 
