@@ -138,7 +138,8 @@ def run_demo(settings: DemoSettings) -> Path:
                 f"{settings.train_spec.videos} videos x {settings.train_spec.frames} frames of the astronaut "
                 f"({settings.train_spec.size} px; each video its own scale, flip and colour cast, frames "
                 f"jittered), each frame with a self-blended pseudo-fake (the mean fake changes "
-                f"{100 * (written.as_dict()['mean_manipulated_share'] or 0):.0f}% of the crop), "
+                f"{100 * (written.as_dict()['mean_manipulated_share'] or 0):.0f}% of the crop; its diff "
+                "holds exactly the changed pixels, so Face-Cutout's overlap rule sees all of them), "
                 f"{settings.train_spec.folds} folds by video. Test set `{TEST_NAME}`: "
                 f"{settings.test_spec.videos} other videos with subtler blends. Below: real, pseudo-fake, "
                 "exact manipulated region.",
