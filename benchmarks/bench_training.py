@@ -31,18 +31,20 @@ from facecutout.data.table import load_samples  # noqa: E402
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "face-cutout-samples"
 
 
-def pipeline_dataset(samples, size: int, augmentation: str, on_device: bool = False) -> FaceCropDataset:
-    settings = CutoutSettings(augmentation=augmentation, p=0.5)
+def pipeline_dataset(
+    samples, size: int, augmentation: str, p: float, on_device: bool = False
+) -> FaceCropDataset:
+    settings = CutoutSettings(augmentation=augmentation, p=p)
     transform = TrainTransform(size, settings, cutout_step=not on_device)
     return FaceCropDataset(samples, size, transform, with_masks=on_device)
 
 
-def pipeline_rates(samples, size: int, count: int, rounds: int) -> dict[str, float]:
+def pipeline_rates(samples, size: int, count: int, rounds: int, p: float) -> dict[str, float]:
     """Images per second of one worker producing training items, per augmentation (best of the
     interleaved rounds, after one pass that brings every file into the page cache)."""
-    datasets = {name: pipeline_dataset(samples, size, name) for name in AUGMENTATIONS}
+    datasets = {name: pipeline_dataset(samples, size, name, p) for name in AUGMENTATIONS}
     datasets["face_cutout (on-device mode: masks only)"] = pipeline_dataset(
-        samples, size, "face_cutout", True
+        samples, size, "face_cutout", p, on_device=True
     )
     warm = datasets["face_cutout"]
     for index in range(len(warm)):
@@ -104,6 +106,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=224, help="input size of the pipeline benchmark")
     parser.add_argument("--images", type=int, default=200, help="images per pipeline measurement")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (the best counts)")
+    parser.add_argument("--p", type=float, default=0.5, help="probability of the cutout step")
     parser.add_argument("--model", default="mobilenetv3_small_050", help="model of the step benchmark")
     parser.add_argument("--step-size", type=int, default=64, help="input size of the step benchmark")
     parser.add_argument("--batch", type=int, default=16)
@@ -119,9 +122,9 @@ def main() -> None:
     samples = [samples[index] for index in rng.permutation(len(samples))]
     print(
         f"input pipeline, one worker, {args.size} px, {args.images} images x best of {args.rounds} rounds, "
-        "p=0.5, real+fake crops"
+        f"p={args.p}, real+fake crops"
     )
-    rates = pipeline_rates(samples, args.size, args.images, args.rounds)
+    rates = pipeline_rates(samples, args.size, args.images, args.rounds, args.p)
     for name, rate in rates.items():
         print(f"  {name:<42} {rate:8.1f} img/s   {rate / rates['none']:.2f}x none")
     print(
