@@ -250,7 +250,8 @@ def test_rerun_does_no_work_and_changes_nothing(dfdc_run: Path, tmp_path: Path) 
 
 def test_celebdf_sharded_run_merges_into_identity_disjoint_folds(celebdf_raw: Path, tmp_path: Path) -> None:
     listing = read_source("celebdf", celebdf_raw / "raw")
-    config = PreprocessConfig(frames=FRAMES, folds=2, landmarks=("mtcnn", "dlib68"))
+    # detection on frames downscaled to 160 px (boxes and points scaled back to the 224x192 frames)
+    config = PreprocessConfig(frames=FRAMES, folds=2, landmarks=("mtcnn", "dlib68"), detect_max_side=160)
     out = tmp_path / "out"
     first = preprocess_dataset(listing, out, config, shard=(0, 3), progress=False)
     assert first["report"] is None and first["stages"]["faces"]["units"] == 1
@@ -275,10 +276,15 @@ def test_celebdf_sharded_run_merges_into_identity_disjoint_folds(celebdf_raw: Pa
     assert fold_of["id2_0000"] == fold_of["id2_id3_0000"] != fold_of["id0_0000"]
     assert not (out / "celebdf" / "embeddings").exists()  # the dataset names everyone: no clustering
     for row in table[table["label"] == 0].itertuples():
-        points = np.load(
-            out / "celebdf" / "original_landmarks_68" / row.video / row.file.replace(".png", ".npy")
-        )
-        assert points.shape == (68, 2)
+        crop = read_rgb(out / "celebdf" / "face_crops" / row.video / row.file)
+        height, width = crop.shape[:2]
+        assert min(height, width) >= 60  # the whole face: the box was scaled back to the frame
+        for folder, count in (("original_landmarks", 5), ("original_landmarks_68", 68)):
+            points = np.load(out / "celebdf" / folder / row.video / row.file.replace(".png", ".npy"))
+            assert points.shape == (count, 2)
+            # the face sits in the middle of the crop (1/3 margin on each side)
+            centre = points.mean(axis=0)
+            assert abs(centre[0] - width / 2) < width * 0.2 and abs(centre[1] - height / 2) < height * 0.25
     assert main(["check-leakage", str(out / "celebdf.csv")]) == 0
     # the official test list holds id2_0000 out, with everything linked to it
     held = preprocess_dataset(listing, out, config, merge_only=True, holdout_test=True)["report"]

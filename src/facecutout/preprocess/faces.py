@@ -14,25 +14,33 @@ from facecutout.sources import VideoRecord
 from facecutout.video import VideoReadError, read_frames
 
 
-def select_faces(faces: list[Face], config: PreprocessConfig, scale: float) -> list[dict[str, Any]]:
+def select_faces(
+    faces: list[Face], config: PreprocessConfig, scale: tuple[float, float] = (1.0, 1.0)
+) -> list[dict[str, Any]]:
     """Faces scoring at least ``min_face_score``, largest first, at most ``max_faces``: box
-    (x1, y1, x2, y2), score and points in full-frame pixels, rounded so reruns write equal files."""
+    (x1, y1, x2, y2), score and points in full-frame pixels (detections on a frame resized by
+    ``scale`` = (x, y) factors are scaled back), rounded so reruns write equal files."""
+    factors = np.array(scale * 2)
     kept = sorted(
         (face for face in faces if face.score >= config.min_face_score),
         key=lambda face: (-face.area, -face.score),
     )[: config.max_faces]
     return [
         {
-            "box": [round(float(value) / scale, 2) for value in face.box],
+            "box": [round(float(value), 2) for value in np.asarray(face.box) / factors],
             "score": round(face.score, 4),
-            "points": [[round(float(x) / scale, 2), round(float(y) / scale, 2)] for x, y in face.points],
+            "points": [
+                [round(float(x), 2), round(float(y), 2)] for x, y in np.asarray(face.points) / factors[:2]
+            ],
         }
         for face in kept
     ]
 
 
-def detection_scale(width: int, height: int, max_side: int) -> float:
-    return min(1.0, max_side / max(width, height))
+def detection_size(width: int, height: int, max_side: int) -> tuple[int, int]:
+    """The frame size used for detection: the longer side at most ``max_side``."""
+    scale = min(1.0, max_side / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def detect_boxes(
@@ -45,7 +53,8 @@ def detect_boxes(
     except VideoReadError as error:
         return skipped(signature, error.reason, str(error))
     width, height = frames_marker["size"]
-    scale = detection_scale(width, height, config.detect_max_side)
+    size = detection_size(width, height, config.detect_max_side)
+    scale = (size[0] / width, size[1] / height)
     indices = sorted(frames)
     images = []
     for index in indices:
@@ -54,8 +63,7 @@ def detect_boxes(
             found = f"{frame.shape[1]}x{frame.shape[0]}"
             detail = f"video {record.path}: frame {index} is {found}, not {width}x{height}"
             return skipped(signature, "frame_size_changes", detail)
-        if scale < 1.0:
-            size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        if size != (width, height):
             frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
         images.append(np.ascontiguousarray(frame))
     detector = get_detector(config.detector, device=config.device)

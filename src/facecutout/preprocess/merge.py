@@ -47,7 +47,12 @@ def in_scope(record: VideoRecord, scope: str) -> bool:
 # Counters summed over a stage's markers.
 STAGE_COUNTS = {
     "frames": {"total": "frames_in_videos"},
-    "faces": {"decoded": "frames_decoded", "frames_missing": "frames_missing", "faces": "faces"},
+    "faces": {
+        "decoded": "frames_decoded",
+        "frames_missing": "frames_missing",
+        "frames_without_face": "frames_without_face",
+        "faces": "faces",
+    },
     "diffs": {"written": "diffs_written", "original_crop_missing": "original_crop_missing"},
     "folds": {"embeddings": "embeddings"},
 }
