@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from facecutout import binarize_diff
-from facecutout.batched.candidates import Candidates, sensory_candidates
+from facecutout.batched.candidates import Candidates, _halves, sensory_candidates
 from facecutout.batched.geometry import hull_lines
 from facecutout.batched.raster import FEW_EDGES, grouped_row_spans, row_spans, span_pixels
 from facecutout.batched.selection import select_spans
@@ -149,25 +149,23 @@ def test_hull_candidates_match_the_per_image_hulls():
     sizes = rng.integers(3, 14, 40)
     present = np.arange(13) < sizes[:, None]
     subsets = np.stack([outline[rng.permutation(27)[:13]] for outline in outlines])
-    angles = rng.uniform(0, np.pi, 40)
-    normals = np.stack([np.cos(angles), np.sin(angles)], 1)
-    sides = np.where(rng.random(40) < 0.5, 1, -1)
     subset_masks = candidate_masks(
         Candidates.hulls(torch.tensor(subsets)[:, None], torch.tensor(present)[:, None]), 96, 96
     )
-    halves = Candidates(
-        torch.tensor(outlines)[:, None],
-        torch.ones((40, 1, 27), dtype=torch.bool),
-        torch.tensor(normals)[:, None],
-        torch.tensor(sides, dtype=torch.int8)[:, None],
-    )
+    halves = _halves(torch.tensor(outlines), torch.Generator().manual_seed(7))
     half_masks = candidate_masks(halves, 96, 96)
     for index in range(40):
         hull_reference = per_image_mask(convex_hull(subsets[index][present[index]]), 96, 96)
         assert border_only(hull_reference, subset_masks[index, 0]), f"subset hull {index}"
         hull = convex_hull(outlines[index])
-        half = clip_half_plane(hull, hull.mean(axis=0), sides[index] * normals[index])
-        assert border_only(per_image_mask(half, 96, 96), half_masks[index, 0]), f"half {index}"
+        cuts = halves.cut[index].numpy()  # (2, 3): the two sides of one line
+        assert np.allclose(cuts[0], -cuts[1])
+        assert (
+            abs(cuts[0, :2] @ hull.mean(axis=0) + cuts[0, 2]) < 1e-4
+        )  # through the per-image centroid (float32)
+        for rank in range(2):
+            half = clip_half_plane(hull, hull.mean(axis=0), cuts[rank, :2])
+            assert border_only(per_image_mask(half, 96, 96), half_masks[index, rank]), f"half {index}, {rank}"
 
 
 @pytest.mark.parametrize("threshold", [0.15, 0.2, 0.3])
@@ -209,8 +207,7 @@ def test_grouped_row_spans_equal_the_plain_row_spans():
     angles = rng.uniform(0, 2 * np.pi, (30, 27))
     points[:30, 0] = 32 + 25 * np.stack([np.cos(angles), np.sin(angles)], -1)  # many hull corners
     present = torch.tensor(np.arange(27) < sizes[:, None])[:, None]
-    sides = torch.tensor(rng.choice([-1, 0, 1], (60, 1)), dtype=torch.int8)
-    candidates = Candidates(torch.tensor(points), present, torch.tensor(rng.normal(size=(60, 1, 2))), sides)
+    candidates = Candidates.hulls(torch.tensor(points), present)
     lines, counts, boxes = candidates.lines(torch.arange(60), torch.zeros(60, dtype=torch.int64), 64, 64)
     assert bool((counts > FEW_EDGES).any()) and bool((counts <= FEW_EDGES).any())
     plain = row_spans(lines, boxes)

@@ -29,22 +29,20 @@ class Candidates:
     """K candidates per image in preference order, kept as point sets until they are measured.
 
     Candidate k of image b is the convex hull of ``points[b, k]`` (B, K, n, 2) where ``present``
-    (B, K, n); where ``cut_side[b, k]`` is +1 or -1 it is cut by the half-plane through the hull's
-    centroid with normal ``cut_side * cut_normal[b, k]`` (B, K, 2). A candidate without points is
-    padding and never admissible.
+    (B, K, n), unless ``cut[b, k]`` (B, K, 3) is a non-zero line: then it is the hull ``shared``
+    by the image's cut candidates, lines (B, E, 3), intersected with that half-plane, and the
+    points only give its box. A candidate without points is padding and never admissible.
     """
 
     points: torch.Tensor
     present: torch.Tensor
-    cut_normal: torch.Tensor
-    cut_side: torch.Tensor
+    cut: torch.Tensor
+    shared: torch.Tensor | None = None
 
     @staticmethod
     def hulls(points: torch.Tensor, present: torch.Tensor) -> Candidates:
         """Uncut hulls of the point sets (B, K, n, 2)."""
-        shape = points.shape[:2]
-        sides = torch.zeros(shape, dtype=torch.int8, device=points.device)
-        return Candidates(points, present, points.new_zeros((*shape, 2)), sides)
+        return Candidates(points, present, points.new_zeros((*points.shape[:2], 3)))
 
     @property
     def count(self) -> int:
@@ -57,7 +55,7 @@ class Candidates:
             return self
         points = torch.nn.functional.pad(self.points, (0, 0, 0, missing))
         present = torch.nn.functional.pad(self.present, (0, missing))
-        return Candidates(points, present, self.cut_normal, self.cut_side)
+        return Candidates(points, present, self.cut, self.shared)
 
     def reorder(self, index: torch.Tensor) -> Candidates:
         """Candidates reordered per image: result[b, k] = self[b, index[b, k]]."""
@@ -65,54 +63,29 @@ class Candidates:
         return Candidates(
             torch.gather(self.points, 1, index[..., None, None].expand(-1, -1, size, 2)),
             torch.gather(self.present, 1, index[..., None].expand(-1, -1, size)),
-            torch.gather(self.cut_normal, 1, index[..., None].expand(-1, -1, 2)),
-            torch.gather(self.cut_side, 1, index),
+            torch.gather(self.cut, 1, index[..., None].expand(-1, -1, 3)),
+            self.shared,
         )
 
     def lines(
         self, image: torch.Tensor, rank: torch.Tensor, height: int, width: int
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Widened lines (A, E, 3), non-zero first, their counts (A,) and boxes (A, 4) of candidates
-        ``rank`` (A,) of images ``image`` (A,).
-
-        Cut candidates of one image share their point set (the outline), so its hull is built once.
-        """
-        points, present = self.points[image, rank], self.present[image, rank]
-        side = self.cut_side[image, rank]
-        cut = side != 0
+        ``rank`` (A,) of images ``image`` (A,)."""
+        points, present, cut = self.points[image, rank], self.present[image, rank], self.cut[image, rank]
+        is_cut = (cut != 0).any(-1)
         parts = []
-        plain = (~cut).nonzero(as_tuple=True)[0]
+        plain = (~is_cut).nonzero(as_tuple=True)[0]
         if len(plain):
             parts.append((plain, _hull_lines(points[plain], present[plain])))
-        halves = cut.nonzero(as_tuple=True)[0]
+        halves = is_cut.nonzero(as_tuple=True)[0]
         if len(halves):
-            owners, owner_of = torch.unique(image[halves], return_inverse=True)
-            sample = torch.zeros(len(owners), dtype=torch.int64, device=image.device).scatter_(
-                0, owner_of, halves
-            )
-            hull = _hull_lines(points[sample], present[sample])
-            # The centroid of the hull's corners, found on 1/1024 pixel points as the per-image
-            # version finds them on the unrounded points.
-            _, corners = hull_lines((points[sample] * CENTROID_PRECISION).round(), present[sample])
-            centroid = (points[sample] * corners[..., None]).sum(1) / corners.sum(1, keepdim=True).clamp(
-                min=1
-            )
-            normal = self.cut_normal[image[halves], rank[halves]] * side[halves, None]
-            offset = -(normal * centroid[owner_of]).sum(1, keepdim=True)
-            parts.append((halves, torch.cat([hull[owner_of], torch.cat([normal, offset], 1)[:, None]], 1)))
+            parts.append((halves, torch.cat([self.shared[image[halves]], cut[halves, None]], 1)))
         lines = points.new_zeros((len(image), max(part.shape[1] for _, part in parts), 3))
         for rows, part in parts:
             lines[rows, : part.shape[1]] = part
         lines, counts = compact_lines(widen_lines(lines))
         return lines[:, : max(int(counts.max()), 1)], counts, bounding_boxes(points, present, height, width)
-
-
-def _hull_lines(points: torch.Tensor, present: torch.Tensor) -> torch.Tensor:
-    """Hull lines of rounded point sets (A, n, 2), computed on only as many slots as the fullest set uses."""
-    order = torch.sort(present.to(torch.int8), dim=1, descending=True, stable=True).indices
-    size = max(int(present.sum(1).max()), 1)
-    points = torch.gather(points, 1, order[:, :size, None].expand(-1, -1, 2))
-    return hull_lines(points.round(), torch.gather(present, 1, order[:, :size]))[0]
 
 
 def concatenate(first: Candidates, second: Candidates) -> Candidates:
@@ -122,20 +95,29 @@ def concatenate(first: Candidates, second: Candidates) -> Candidates:
     return Candidates(
         torch.cat([first.points, second.points], 1),
         torch.cat([first.present, second.present], 1),
-        torch.cat([first.cut_normal, second.cut_normal], 1),
-        torch.cat([first.cut_side, second.cut_side], 1),
+        torch.cat([first.cut, second.cut], 1),
+        first.shared if first.shared is not None else second.shared,
     )
 
 
 def choose(flags: torch.Tensor, when_true: Candidates, when_false: Candidates) -> Candidates:
-    """Per image (flags (B,) bool), the candidates of ``when_true`` or of ``when_false`` (same shapes)."""
+    """Per image (flags (B,) bool), the candidates of ``when_true`` or of ``when_false``: the same
+    candidates in two orders (same shapes, same shared hull)."""
     pick = flags[:, None]
     return Candidates(
         torch.where(pick[..., None, None], when_true.points, when_false.points),
         torch.where(pick[..., None], when_true.present, when_false.present),
-        torch.where(pick[..., None], when_true.cut_normal, when_false.cut_normal),
-        torch.where(pick, when_true.cut_side, when_false.cut_side),
+        torch.where(pick[..., None], when_true.cut, when_false.cut),
+        when_true.shared,
     )
+
+
+def _hull_lines(points: torch.Tensor, present: torch.Tensor) -> torch.Tensor:
+    """Hull lines of rounded point sets (A, n, 2), computed on only as many slots as the fullest set uses."""
+    order = torch.sort(present.to(torch.int8), dim=1, descending=True, stable=True).indices
+    size = max(int(present.sum(1).max()), 1)
+    points = torch.gather(points, 1, order[:, :size, None].expand(-1, -1, 2))
+    return hull_lines(points.round(), torch.gather(present, 1, order[:, :size]))[0]
 
 
 def random_orders(
@@ -230,12 +212,17 @@ def _halves(outline: torch.Tensor, generator: torch.Generator | None) -> Candida
     device = outline.device
     angle = torch.rand(batch, generator=generator, device=device, dtype=outline.dtype) * torch.pi
     normal = torch.stack([angle.cos(), angle.sin()], dim=-1)
-    first = torch.where(torch.rand(batch, generator=generator, device=device) < 0.5, 1, -1)
-    sides = torch.stack([first, -first], 1).to(torch.int8)
-    present = torch.ones(batch, 2, count, dtype=torch.bool, device=device)
-    return Candidates(
-        outline[:, None].expand(-1, 2, -1, -1), present, normal[:, None].expand(-1, 2, -1), sides
-    )
+    first = torch.where(torch.rand(batch, generator=generator, device=device) < 0.5, 1.0, -1.0)
+    present = torch.ones(batch, count, dtype=torch.bool, device=device)
+    shared, _ = hull_lines(outline.round(), present)
+    # The centroid of the hull's corners, found on 1/1024 pixel points as the per-image version
+    # finds them on the unrounded points.
+    _, corners = hull_lines((outline * CENTROID_PRECISION).round(), present)
+    centroid = (outline * corners[..., None]).sum(1) / corners.sum(1, keepdim=True).clamp(min=1)
+    line = torch.cat([normal, -(normal * centroid).sum(1, keepdim=True)], dim=1)  # (B, 3)
+    sides = torch.stack([first, -first], 1).to(outline.dtype)  # (B, 2)
+    points = outline[:, None].expand(-1, 2, -1, -1)
+    return Candidates(points, present[:, None].expand(-1, 2, -1), sides[..., None] * line[:, None], shared)
 
 
 def hull_candidates(

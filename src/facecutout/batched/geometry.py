@@ -41,25 +41,25 @@ def hull_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tenso
     earlier = torch.ones(count, count, dtype=torch.bool, device=points.device).tril(-1)
     present = present & ~(same & earlier & present[:, None, :]).any(-1)
 
-    # (A, i, k): p_k - p_i, and whether p_k may follow p_i; k padded to a power of two.
+    # (A, i, k, 4): p_k - p_i as (x, y), its squared length, and whether p_k may follow p_i; the k
+    # axis padded to a power of two with points that may not follow.
     dx, dy = x[:, None, :] - x[:, :, None], y[:, None, :] - y[:, :, None]
-    usable = present[:, None, :] & ~same
+    usable = (present[:, None, :] & ~same).to(torch.int64)
+    contenders = torch.stack([dx, dy, dx * dx + dy * dy, usable], dim=-1)
     slots = 1 << max(count - 1, 0).bit_length()
-    pad = (0, slots - count)
-    edge_x, edge_y = torch.nn.functional.pad(dx, pad), torch.nn.functional.pad(dy, pad)
-    usable = torch.nn.functional.pad(usable, pad)
-    length = edge_x * edge_x + edge_y * edge_y
-    while edge_x.shape[2] > 1:
-        first_x, second_x = edge_x[:, :, 0::2], edge_x[:, :, 1::2]
-        first_y, second_y = edge_y[:, :, 0::2], edge_y[:, :, 1::2]
+    contenders = torch.nn.functional.pad(contenders, (0, 0, 0, slots - count))
+    while contenders.shape[2] > 1:
+        first, second = contenders[:, :, 0::2], contenders[:, :, 1::2]
+        first_x, first_y, first_length, first_usable = first.unbind(-1)
+        second_x, second_y, second_length, second_usable = second.unbind(-1)
         cross = first_x * second_y - first_y * second_x
-        ahead = first_x * second_x + first_y * second_y > 0
-        longer = length[:, :, 1::2] > length[:, :, 0::2]
-        take = usable[:, :, 1::2] & (~usable[:, :, 0::2] | (cross < 0) | ((cross == 0) & ahead & longer))
-        edge_x, edge_y = torch.where(take, second_x, first_x), torch.where(take, second_y, first_y)
-        usable = torch.where(take, usable[:, :, 1::2], usable[:, :, 0::2])
-        length = torch.where(take, length[:, :, 1::2], length[:, :, 0::2])
-    edge_x, edge_y, found = edge_x[:, :, 0], edge_y[:, :, 0], usable[:, :, 0]  # (A, i)
+        farther = (
+            (cross == 0) & (first_x * second_x + first_y * second_y > 0) & (second_length > first_length)
+        )
+        take = (second_usable > 0) & ((first_usable == 0) | (cross < 0) | farther)
+        contenders = torch.where(take[..., None], second, first)
+    edge_x, edge_y, _, found = contenders[:, :, 0].unbind(-1)  # (A, i)
+    found = found > 0
 
     side = edge_x[:, :, None] * dy - edge_y[:, :, None] * dx
     supporting = ((side >= 0) | ~present[:, None, :]).all(-1) & present & found
