@@ -162,6 +162,17 @@ def test_evaluate_training_layout_gives_video_metrics(checkpoint, samples_dir, t
         assert video["score"] == pytest.approx(mean)
 
 
+def test_images_with_a_video_column_get_video_metrics(checkpoint, labelled_images, tmp_path):
+    folder, csv, count = labelled_images
+    table = pd.read_csv(csv)
+    table["video"] = table["filename"].str.rsplit("_", n=2).str[0]
+    with_videos = tmp_path / "with_videos.csv"
+    table.to_csv(with_videos, index=False)
+    metrics = evaluate(checkpoint, images_dir=folder, labels_csv=with_videos, out_dir=tmp_path / "out")
+    videos = pd.read_csv(tmp_path / "out" / "per_video.csv")
+    assert metrics["video"]["n"] == len(videos) == 4 and videos["faces"].sum() == count
+
+
 def test_missing_image_is_an_error_naming_the_row(checkpoint, labelled_images, tmp_path):
     folder, csv, _ = labelled_images
     bad = tmp_path / "bad.csv"

@@ -98,6 +98,16 @@ def test_crop_has_a_third_of_the_box_as_margin():
     assert crop_faces(frame, [Face(face.box, 0.5, face.points)], min_score=0.9) == []
 
 
+def test_folders_contribute_their_images_and_videos(media):
+    found = collect_inputs([media["clip.mp4"].parent])
+    assert [(path.name, kind) for path, kind in found] == [
+        ("blank.png", "image"),
+        ("broken.mp4", "video"),
+        ("clip.mp4", "video"),
+        ("still.png", "image"),
+    ]
+
+
 def test_unknown_input_types_are_errors(tmp_path):
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(DataError, match="notes.txt: unknown file type"):

@@ -21,7 +21,7 @@ from facecutout.data.augment import AUGMENTATIONS
 from facecutout.errors import DataError, InvalidInputError
 from facecutout.train.backbone import create_backbone
 from facecutout.train.config import TrainConfig
-from facecutout.train.module import clip_targets
+from facecutout.train.module import DeepfakeClassifier, clip_targets
 from facecutout.train.run import train
 
 REPO = Path(__file__).resolve().parents[1]
@@ -143,6 +143,17 @@ def test_label_clipping_only_touches_the_loss_targets():
     labels = torch.tensor([0.0, 1.0, 1.0])
     assert clip_targets(labels, 0.01).tolist() == pytest.approx([0.01, 0.99, 0.99])
     assert labels.tolist() == [0.0, 1.0, 1.0]
+
+
+def test_training_loss_uses_clipped_targets(monkeypatch):
+    """A confident correct logit still costs ~0.01 * logit: the targets are 0.01 / 0.99, not 0 / 1."""
+    config = TrainConfig().with_overrides([f"model.name={MODEL}", "model.pretrained=false"])
+    model = DeepfakeClassifier(config.to_dict())
+    monkeypatch.setattr(model, "forward", lambda images: torch.tensor([20.0, -20.0]))
+    monkeypatch.setattr(model, "log", lambda *args, **kwargs: None)
+    batch = {"image": torch.zeros(2, 3, 8, 8, dtype=torch.uint8), "label": torch.tensor([1.0, 0.0])}
+    loss = float(model.training_step(batch, 0))
+    assert loss == pytest.approx(0.01 * 20.0, rel=0.01)
 
 
 @pytest.mark.parametrize("augmentation", AUGMENTATIONS)
