@@ -46,8 +46,11 @@ def row_spans(lines: torch.Tensor, boxes: torch.Tensor) -> tuple[torch.Tensor, t
     upper = torch.addcmul(
         torch.where(from_right, offset, inf)[:, None], torch.where(from_right, slope, 0)[:, None], y
     )
-    left = torch.maximum((lower.amax(-1) - ROUNDING_TOLERANCE).ceil(), boxes[:, 0:1].to(lines.dtype))
-    right = torch.minimum((upper.amin(-1) + ROUNDING_TOLERANCE).floor(), boxes[:, 2:3].to(lines.dtype))
+    # Clamped to the box (one past it for empty rows) before the integer conversion: a nearly
+    # horizontal cut line puts its bounds far beyond the int64 range.
+    first, last = boxes[:, 0:1].to(lines.dtype), boxes[:, 2:3].to(lines.dtype)
+    left = torch.clamp((lower.amax(-1) - ROUNDING_TOLERANCE).ceil(), first, last + 1)
+    right = torch.clamp((upper.amin(-1) + ROUNDING_TOLERANCE).floor(), first - 1, last)
     # Lines with a = 0 keep the rows where b * y + c >= 0.
     level = -c / torch.where(b == 0, 1, b)
     flat = (a == 0) & (b != 0)
