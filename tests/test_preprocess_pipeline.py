@@ -100,6 +100,15 @@ def build_dfdc(folder: Path, samples_dir: Path) -> None:
     writer = cv2.VideoWriter(str(part / "zero.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 25, (64, 64))
     writer.release()
     metadata["zero.avi"] = {"label": "REAL"}
+    # an AVI cut short: it declares 10 frames but holds fewer; the sampled frames it lacks are counted
+    writer = cv2.VideoWriter(str(part / "whole.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 25, (224, 192))
+    for frame in render_frames(VideoSpec(face["C"], frames=10, seed=5)):
+        writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+    writer.release()
+    whole = (part / "whole.avi").read_bytes()
+    (part / "cut.avi").write_bytes(whole[: len(whole) * 6 // 10])
+    (part / "whole.avi").unlink()
+    metadata["cut.avi"] = {"label": "REAL"}
     metadata["ghost.mp4"] = {"label": "REAL"}
     shutil.copy(part / "alpha_fake0.mp4", part / "orphan.mp4")
     metadata["orphan.mp4"] = {"label": "FAKE", "original": "ghost.mp4"}
@@ -156,9 +165,19 @@ def test_dfdc_layout_crops_landmarks_diffs_and_folds(dfdc_run: Path) -> None:
         "dataset",
         "identity",
     ]
-    videos = {"alpha", "alpha_fake0", "bravo", "bravo_fake0", "charlie", "charlie_fake0", "charlie_same"}
+    videos = {
+        "alpha",
+        "alpha_fake0",
+        "bravo",
+        "bravo_fake0",
+        "charlie",
+        "charlie_fake0",
+        "charlie_same",
+        "cut",
+    }
     assert set(table["video"]) == videos
-    assert (table.groupby("video").size() == FRAMES).all()
+    rows = table.groupby("video").size()
+    assert (rows.drop("cut") == FRAMES).all() and 0 < rows["cut"] < FRAMES
     assert set(table["frame"]) == {0, 2, 5, 7}  # 4 evenly spaced of 10
     root = out / "dfdc"
     for row in table.itertuples():
@@ -215,14 +234,16 @@ def test_dfdc_bad_inputs_are_counted_skips_with_reasons(dfdc_run: Path) -> None:
     assert skips[("alpha_resized", "crops")] == "frame_size_mismatch"
     assert all(skip["detail"] for skip in report["skips"])
     stages = report["stages"]
-    assert stages["frames"]["outcomes"] == {"done": 10, "skipped:no_frames": 1, "skipped:unreadable": 1}
-    assert stages["faces"]["outcomes"] == {"done": 3, "not_reached": 2, "skipped:no_face": 1}
-    assert stages["crops"]["counts"]["crops_written"] == 7 * FRAMES
+    assert stages["frames"]["outcomes"] == {"done": 11, "skipped:no_frames": 1, "skipped:unreadable": 1}
+    assert stages["faces"]["outcomes"] == {"done": 4, "not_reached": 2, "skipped:no_face": 1}
+    cut_frames = FRAMES - stages["faces"]["counts"]["frames_missing"]
+    assert 0 < cut_frames < FRAMES
+    assert stages["crops"]["counts"]["crops_written"] == 7 * FRAMES + cut_frames
     assert stages["diffs"]["counts"] == {"diffs_written": 4 * FRAMES, "original_crop_missing": 0}
-    assert stages["landmarks"]["counts"]["mtcnn_landmarks_written"] == 3 * FRAMES
+    assert stages["landmarks"]["counts"]["mtcnn_landmarks_written"] == 3 * FRAMES + cut_frames
     assert report["sources"] == {
-        "videos": 12,
-        "originals": 6,
+        "videos": 13,
+        "originals": 7,
         "fakes": 6,
         "skipped": {"file_missing": 1, "original_missing": 1},
     }
