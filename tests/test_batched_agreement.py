@@ -238,3 +238,13 @@ def test_a_single_feature_without_mask_cuts_its_thickest_band(crops, feature):
         start, end, scale = feature_segment(points, feature)
         reference = per_image_mask(band_polygon(start, end, scale / BAND_DIVISORS[0]), SIZE, SIZE)
         assert border_only(reference, regions[index].numpy()), f"crop {index}"
+
+
+def test_row_spans_of_a_nearly_horizontal_line_stay_in_the_box():
+    """Bounds far beyond the int64 range (a ~ 1e-300) are clamped to the box, not wrapped."""
+    lines = torch.tensor([[[6e-300, 1.0, -10.0]], [[1.0, 0.0, -3.0]]], dtype=torch.float64)
+    rows, left, right = row_spans(lines, torch.tensor([[0, 0, 19, 19], [0, 0, 19, 19]]))
+    filled = right >= left
+    assert filled[0].tolist() == [row >= 10 for row in range(20)]
+    assert left[0][filled[0]].tolist() == [0] * 10 and right[0][filled[0]].tolist() == [19] * 10
+    assert left[1].tolist() == [3] * 20 and right[1].tolist() == [19] * 20
