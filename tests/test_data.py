@@ -345,3 +345,13 @@ def test_face_cutout_probability_is_drawn_per_face(samples_dir):
         for item, cut in zip(items, chosen, strict=True)
         if not cut
     )
+
+
+def test_same_seed_same_augmentations(samples_dir):
+    samples, _ = load_samples(samples_dir, CSVS)
+    runs = []
+    for seed in (5, 5, 6):
+        torch.manual_seed(seed)
+        dataset = _dataset(samples[::30], p=0.5)
+        runs.append(torch.stack([dataset[index]["image"] for index in range(len(dataset))]))
+    assert torch.equal(runs[0], runs[1]) and not torch.equal(runs[0], runs[2])

@@ -172,6 +172,13 @@ def test_tiny_training_per_augmentation(samples_dir, csvs, tmp_path, augmentatio
     assert any((tmp_path / "run" / "logs" / "tensorboard").rglob("events.out.tfevents.*"))
 
 
+def test_same_seed_same_run(samples_dir, csvs, tmp_path):
+    first = train(tiny_config(samples_dir, csvs, tmp_path / "a", "seed=3"))
+    second = train(tiny_config(samples_dir, csvs, tmp_path / "b", "seed=3"))
+    assert first.history[0]["train_loss"] == pytest.approx(second.history[0]["train_loss"], rel=1e-6)
+    assert first.history[0]["val_logloss"] == pytest.approx(second.history[0]["val_logloss"], rel=1e-6)
+
+
 def test_on_device_cutout_respects_the_rule_and_trains(samples_dir, csvs, tmp_path):
     from facecutout.train.datamodule import FaceDataModule
     from facecutout.train.device_cutout import apply_device_cutout, build_device_cutout
