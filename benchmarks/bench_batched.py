@@ -1,7 +1,7 @@
 """Images per second of the batched Face-Cutout against the per-image version in a Python loop.
 
 Run: .venv/bin/python benchmarks/bench_batched.py [--device cpu|cuda] [--batch-sizes 32 128]
-     [--size 224] [--repeats 7] [--threads N] [--samples DIR]
+     [--size 224] [--repeats 7] [--threads N] [--samples DIR] [--profile]
 
 Both versions cut the same real fake crops of the shared samples, resized to SIZE x SIZE, with
 their manipulated regions (diff >= 40) so the overlap rule is exercised: 5-point MTCNN landmarks
@@ -78,15 +78,22 @@ def seconds(call: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def tensor_batch(
+    chosen: list[dict], points: str, device: torch.device
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Images (B, 3, H, W) uint8, landmarks (B, N, 2) and masks (B, H, W) of the items, on ``device``."""
+    images = torch.from_numpy(np.stack([item["image"] for item in chosen])).permute(0, 3, 1, 2).contiguous()
+    landmarks = torch.from_numpy(np.stack([item[points] for item in chosen]))
+    masks = torch.from_numpy(np.stack([item["mask"] for item in chosen]))
+    return images.to(device), landmarks.to(device), masks.to(device)
+
+
 def run_case(
     items: list[dict], points: str, variant: str, batch: int, device: torch.device, repeats: int
 ) -> dict:
     """Best-of-repeats images/s of both versions on one batch of ``batch`` items."""
     chosen = [items[index % len(items)] for index in range(batch)]
-    images = torch.from_numpy(np.stack([item["image"] for item in chosen])).permute(0, 3, 1, 2).contiguous()
-    images = images.to(device)
-    landmarks = torch.from_numpy(np.stack([item[points] for item in chosen])).to(device)
-    masks = torch.from_numpy(np.stack([item["mask"] for item in chosen])).to(device)
+    images, landmarks, masks = tensor_batch(chosen, points, device)
     generator = torch.Generator(device=device).manual_seed(0)
     rng = np.random.default_rng(0)
 
@@ -128,6 +135,9 @@ def main() -> None:
         "--threads", type=int, default=None, help="torch and OpenCV CPU threads (default: theirs)"
     )
     parser.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES)
+    parser.add_argument(
+        "--profile", action="store_true", help="also print the top operators of one batched call"
+    )
     args = parser.parse_args()
     configure_offline()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -153,6 +163,30 @@ def main() -> None:
         for batch in args.batch_sizes:
             rows.append(run_case(items, points, variant, batch, device, args.repeats))
     print(pd.DataFrame(rows).to_string(index=False))
+    if args.profile:
+        batch = max(args.batch_sizes)
+        for points, variant in CASES:
+            items = fakes if points == "5-pt" else with_68
+            print(f"\n{points} {variant}, batch {batch}: operators by own time, one batched call")
+            print(profile_case(items, points, variant, batch, device))
+
+
+def profile_case(items: list[dict], points: str, variant: str, batch: int, device: torch.device) -> str:
+    """torch.profiler table of the operators of one batched call (after a warm-up call)."""
+    from torch.profiler import ProfilerActivity, profile
+
+    images, landmarks, masks = tensor_batch(
+        [items[index % len(items)] for index in range(batch)], points, device
+    )
+    generator = torch.Generator(device=device).manual_seed(0)
+    batch_face_cutout(images, landmarks, masks, variant=variant, generator=generator)
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device.type == "cuda" else [])
+    with profile(activities=activities) as profiler:
+        batch_face_cutout(images, landmarks, masks, variant=variant, generator=generator)
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+    key = "self_cuda_time_total" if device.type == "cuda" else "self_cpu_time_total"
+    return profiler.key_averages().table(sort_by=key, row_limit=12)
 
 
 if __name__ == "__main__":
