@@ -95,6 +95,18 @@ def test_frame_level_folds_are_refused_as_leakage(samples_dir):
         check_no_leakage(training, validation)
 
 
+def test_negative_folds_are_held_out_unless_listed(samples_dir):
+    samples, _ = load_samples(samples_dir, CSVS)
+    relabelled = [
+        sample.__class__(**{**sample.__dict__, "fold": -1 if sample.fold == 4 else sample.fold})
+        for sample in samples
+    ]
+    training, validation = split_folds(relabelled, val_fold=0)
+    assert {sample.fold for sample in training} == {1, 2, 3} and {s.fold for s in validation} == {0}
+    training, _ = split_folds(relabelled, val_fold=0, train_folds=[-1, 1])
+    assert {sample.fold for sample in training} == {-1, 1}
+
+
 def test_empty_fold_is_an_error(samples_dir):
     samples, _ = load_samples(samples_dir, CSVS)
     with pytest.raises(DataError, match="validation fold 7 is empty"):

@@ -11,9 +11,11 @@ from facecutout.errors import DataError
 def split_folds(
     samples: Sequence[Sample], val_fold: int, train_folds: Sequence[int] | None = None
 ) -> tuple[list[Sample], list[Sample]]:
-    """(train, validation): validation is ``val_fold``; training is ``train_folds`` or every other fold."""
+    """(train, validation): validation is ``val_fold``; training is ``train_folds``, or by default
+    every other fold that is not negative (negative folds, like preprocessing's holdout -1, are
+    held out unless listed in ``train_folds``)."""
     folds = sorted({sample.fold for sample in samples})
-    chosen = set(folds) - {val_fold} if train_folds is None else set(train_folds)
+    chosen = {fold for fold in folds if fold >= 0} - {val_fold} if train_folds is None else set(train_folds)
     if val_fold in chosen:
         raise DataError(f"val_fold {val_fold} is also a training fold ({sorted(chosen)})")
     validation = [sample for sample in samples if sample.fold == val_fold]
