@@ -64,13 +64,14 @@ def fill_pixels(
     output = images.clone(memory_format=torch.contiguous_format)
     line_image = torch.arange(batch, device=images.device).repeat_interleave(height)
     # Flat index of each pixel in every channel of a (B, C, H, W) array, channel-major: (C, pixels).
-    first_channel = pixels + (line_image * ((channels - 1) * plane))[lines]
+    first_channel = pixels + torch.index_select(line_image * ((channels - 1) * plane), 0, lines)
     index = first_channel + (torch.arange(channels, device=images.device) * plane)[:, None]
     if not isinstance(fill, str):
         values = fill[:, None].expand(-1, len(pixels))
     elif fill == "random":
         values = noise((channels, len(pixels)), images, generator)
     else:
-        values = noise((batch, channels), images, generator).T[:, line_image[lines]]
+        colours = noise((batch, channels), images, generator)
+        values = torch.index_select(colours, 0, torch.index_select(line_image, 0, lines)).T
     output.view(-1).scatter_(0, index.reshape(-1), values.reshape(-1))
     return output

@@ -107,7 +107,7 @@ def batch_face_cutout(
         left, right, _ = select_spans(candidates, manipulated, limit, enabled, height, width, step)
         pixels, lines = span_pixels(left, right, width)
         regions = torch.zeros((batch, height, width), dtype=torch.bool, device=images.device)
-        regions.view(-1)[pixels] = True
+        regions.view(-1).index_fill_(0, pixels, True)
         return fill_pixels(images, pixels, lines, resolved_fill, generator), regions
 
 

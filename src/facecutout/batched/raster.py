@@ -108,8 +108,8 @@ def span_counts(
     filled = right >= left
     flat = prefix.view(-1)
     row_start = (images[:, None] * height + rows.clamp(max=height - 1)) * width
-    last = flat[row_start + right.clamp(0, width - 1)].to(torch.int32)
-    before = flat[row_start + (left - 1).clamp(0, width - 1)].to(torch.int32)
+    last = _take(flat, row_start + right.clamp(0, width - 1)).to(torch.int32)
+    before = _take(flat, row_start + (left - 1).clamp(0, width - 1)).to(torch.int32)
     before = torch.where(left > 0, before, 0)
     return torch.where(filled, last - before, 0).sum(1)
 
@@ -126,5 +126,10 @@ def span_pixels(left: torch.Tensor, right: torch.Tensor, width: int) -> tuple[to
     # minus the rank of its row's first pixel.
     line_start = torch.arange(len(lengths), device=left.device) * width + left.flatten()
     line_base = line_start - (torch.cumsum(lengths, 0) - lengths)
-    flat = line_base[line] + torch.arange(total, device=left.device)
+    flat = torch.index_select(line_base, 0, line) + torch.arange(total, device=left.device)
     return flat, line
+
+
+def _take(values: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    """values[index] for a 1-D ``values`` and an index of any shape (index_select: fast on CPU)."""
+    return torch.index_select(values, 0, index.reshape(-1)).view(index.shape)
