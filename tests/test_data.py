@@ -91,7 +91,20 @@ def test_frame_level_folds_are_refused_as_leakage(samples_dir):
     # The shared CSVs assign folds per frame (the seed's bug): every original is on both sides.
     samples, _ = load_samples(samples_dir, CSVS)
     training, validation = split_folds(samples, val_fold=0)
-    with pytest.raises(DataError, match="original videos have frames in both"):
+    with pytest.raises(DataError, match="original videos or identity groups have frames in both"):
+        check_no_leakage(training, validation)
+
+
+def test_identity_groups_spanning_folds_are_leakage(samples_dir, tmp_path):
+    """Preprocessing's optional identity column: two originals of one person must share a fold."""
+    table = pd.read_csv(samples_dir / "celebdf.csv", dtype=str)
+    table = table[table["original"].isin(["00000", "00001"])].copy()
+    table["fold"] = (table["original"] == "00001").astype(int).astype(str)
+    table["identity"] = "g_00000"
+    csv = tmp_path / "ids.csv"
+    table.to_csv(csv, index=False)
+    training, validation = split_folds(load_samples(samples_dir, [csv])[0], val_fold=1)
+    with pytest.raises(DataError, match="identity celebdf/g_00000"):
         check_no_leakage(training, validation)
 
 

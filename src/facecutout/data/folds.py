@@ -28,10 +28,16 @@ def split_folds(
 
 
 def leaked_originals(training: Sequence[Sample], validation: Sequence[Sample]) -> list[str]:
-    """Original videos (per dataset) that have rows in both the training and the validation split."""
-    train_groups = {(sample.dataset, sample.original) for sample in training}
-    val_groups = {(sample.dataset, sample.original) for sample in validation}
-    return sorted(f"{dataset}/{original}" for dataset, original in train_groups & val_groups)
+    """Original videos (per dataset), and identity groups when the CSV has them, with rows on both sides."""
+    leaked = []
+    for key in ("original", "identity"):
+        train_groups = {(sample.dataset, getattr(sample, key)) for sample in training}
+        val_groups = {(sample.dataset, getattr(sample, key)) for sample in validation}
+        prefix = "" if key == "original" else "identity "
+        leaked += sorted(
+            f"{prefix}{dataset}/{name}" for dataset, name in train_groups & val_groups if name is not None
+        )
+    return leaked
 
 
 def check_no_leakage(training: Sequence[Sample], validation: Sequence[Sample]) -> None:
@@ -39,7 +45,8 @@ def check_no_leakage(training: Sequence[Sample], validation: Sequence[Sample]) -
     leaked = leaked_originals(training, validation)
     if leaked:
         raise DataError(
-            f"{len(leaked)} original videos have frames in both training and validation folds "
-            f"(e.g. {', '.join(leaked[:3])}): folds must be assigned per original video, not per frame. "
-            "Re-split the CSV by original, or set data.allow_fold_leakage=true to train anyway."
+            f"{len(leaked)} original videos or identity groups have frames in both training and "
+            f"validation folds (e.g. {', '.join(leaked[:3])}): folds must be assigned per original "
+            "video (and identity), not per frame. Re-split the CSV by original (facecutout preprocess "
+            "does), or set data.allow_fold_leakage=true to train anyway."
         )

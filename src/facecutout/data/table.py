@@ -41,6 +41,7 @@ class Sample:
     diff: Path | None
     original_image: Path | None
     landmarks: Path | None
+    identity: str | None = None
 
 
 @dataclass
@@ -178,6 +179,7 @@ def samples_from_table(
                 diff,
                 original_image,
                 landmarks,
+                getattr(row, "identity", None) or None,
             )
         )
         report.kept += 1

@@ -38,7 +38,10 @@ class FaceDataModule(L.LightningDataModule):
         if config.allow_fold_leakage:
             leaked = leaked_originals(self.train_samples, self.val_samples)
             if leaked:
-                logger.warning("%d original videos are in both training and validation folds", len(leaked))
+                logger.warning(
+                    "%d original videos or identity groups are in both training and validation folds",
+                    len(leaked),
+                )
         else:
             check_no_leakage(self.train_samples, self.val_samples)
         if config.augmentation == "face_cutout":
