@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument("--length", type=int, default=64, help="frames per video")
     parser.add_argument("--sample", type=int, default=8, help="frames sampled per video by the pipeline")
     parser.add_argument("--size", default="384x288", help="frame size WxH")
+    parser.add_argument("--repeat", type=int, default=2, help="rounds of pipeline and naive runs (best kept)")
     parser.add_argument(
         "--ssim-only", action="store_true", help="only the SSIM comparison on the shared pairs"
     )
