@@ -8,8 +8,8 @@ Run: .venv/bin/python benchmarks/bench_demo.py [--samples DIR] [--repeats 3] [--
    the reference of a plain copy of the crop (read + PNG write). Best of REPEATS passes.
 2. The demo's training step (timm resnet10t, 64 px, batch 16, forward + backward + AdamW) with one
    torch thread vs two: the reason ``facecutout demo`` defaults to ``--threads 1`` on the CPU.
-   Median of STEPS steps after one warm-up step. The load average is printed: other processes on
-   the machine change the two-thread time the most.
+   STEPS pairs of steps, one thread then two, interleaved so both see the same load; medians and
+   ranges. The load average is printed: other processes change the two-thread time the most.
 """
 
 from __future__ import annotations
@@ -105,30 +105,41 @@ def bench_pseudo_fakes(pairs: list[tuple[np.ndarray, np.ndarray]], repeats: int)
 
 
 def bench_training_step(steps: int) -> None:
+    """Steps on one and on two threads, interleaved so both see the same machine load."""
     import timm
     import torch
 
-    def median_step(threads: int) -> float:
-        torch.set_num_threads(threads)
-        torch.manual_seed(0)
-        model = timm.create_model("resnet10t", num_classes=1)
-        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
-        images, labels = torch.randn(16, 3, 64, 64), torch.randint(0, 2, (16,)).float()
-        times = []
-        for _ in range(steps + 1):
-            start = time.perf_counter()
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(model(images)[:, 0], labels)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            times.append(time.perf_counter() - start)
-        return 1000 * float(np.median(times[1:]))
+    torch.manual_seed(0)
+    model = timm.create_model("resnet10t", num_classes=1)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    images, labels = torch.randn(16, 3, 64, 64), torch.randint(0, 2, (16,)).float()
 
-    load = os.getloadavg()[0]
-    one, two = median_step(1), median_step(2)
-    print(f"training step (resnet10t, 64 px, batch 16; load average {load:.1f} on {os.cpu_count()} cores)")
-    print(f"  1 thread  {one:8.1f} ms/step")
-    print(f"  2 threads {two:8.1f} ms/step  {two / one:5.2f}x the 1-thread time")
+    def step_ms(threads: int) -> float:
+        torch.set_num_threads(threads)
+        start = time.perf_counter()
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(model(images)[:, 0], labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return 1000 * (time.perf_counter() - start)
+
+    step_ms(1), step_ms(2)
+    times: dict[int, list[float]] = {1: [], 2: []}
+    loads = []
+    for _ in range(steps):
+        for threads in (1, 2):
+            times[threads].append(step_ms(threads))
+        loads.append(os.getloadavg()[0])
+    one, two = (float(np.median(times[threads])) for threads in (1, 2))
+    print(
+        f"training step (resnet10t, 64 px, batch 16; {steps} interleaved pairs; load average "
+        f"{min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores)"
+    )
+    print(f"  1 thread  {one:8.1f} ms/step (median; range {min(times[1]):.0f}-{max(times[1]):.0f})")
+    print(
+        f"  2 threads {two:8.1f} ms/step (median; range {min(times[2]):.0f}-{max(times[2]):.0f})  "
+        f"{two / one:5.2f}x the 1-thread time"
+    )
 
 
 def main() -> None:
@@ -136,7 +147,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=8)
+    parser.add_argument("--steps", type=int, default=20)
     args = parser.parse_args()
     bench_pseudo_fakes(real_crops(args.samples), args.repeats)
     bench_training_step(args.steps)
