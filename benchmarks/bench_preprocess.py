@@ -119,7 +119,7 @@ def main() -> None:
     parser.add_argument("--length", type=int, default=64, help="frames per video")
     parser.add_argument("--sample", type=int, default=8, help="frames sampled per video by the pipeline")
     parser.add_argument("--size", default="384x288", help="frame size WxH")
-    parser.add_argument("--repeat", type=int, default=2, help="rounds of pipeline and naive runs (best kept)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of pipeline and naive runs (best kept)")
     parser.add_argument(
         "--ssim-only", action="store_true", help="only the SSIM comparison on the shared pairs"
     )
@@ -151,19 +151,20 @@ def main() -> None:
         get_detector("mtcnn").detect_batch([warm, warm])
         face_embedding(warm, [0, 0, warm.shape[1] - 1, warm.shape[0] - 1])
         # best of --repeat alternating rounds: other jobs on the machine come and go
-        front = downstream = naive_front = float("inf")
+        fronts, downstreams, naive_fronts = [], [], []
         for round_index in range(args.repeat):
             out = Path(temporary) / f"out{round_index}"
             start = time.perf_counter()
             preprocess_dataset(listing, out, config, stages=("frames", "faces"), progress=False)
-            front = min(front, time.perf_counter() - start)
+            fronts.append(time.perf_counter() - start)
             start = time.perf_counter()
             report = preprocess_dataset(
                 listing, out, config, stages=("crops", "landmarks", "diffs", "folds"), progress=False
             )["report"]
-            downstream = min(downstream, time.perf_counter() - start)
+            downstreams.append(time.perf_counter() - start)
             seconds, decoded = naive_decode_and_detect(listing, config)
-            naive_front = min(naive_front, seconds)
+            naive_fronts.append(seconds)
+        front, downstream, naive_front = min(fronts), min(downstreams), min(naive_fronts)
         pipeline = front + downstream
         naive = naive_front + downstream
         rows = report["folds"]["rows"]
@@ -191,6 +192,10 @@ def main() -> None:
         f"({decoded} frames decoded, {naive_front:.2f} s decode+detect)"
     )
     print(f"pipeline speed-up vs naive       {naive / pipeline:8.2f} x")
+    rounds = ", ".join(
+        f"{a + b:.1f}/{c + b:.1f}" for a, b, c in zip(fronts, downstreams, naive_fronts, strict=True)
+    )
+    print(f"  each round, pipeline/naive s:  {rounds}")
     print(
         f"decode {args.sample} of {args.length} frames/video {selective:8.3f} s vs every frame "
         f"{everything:.3f} s: {everything / selective:.2f} x"
