@@ -95,6 +95,8 @@ def test_bad_inputs_are_named(astronaut_face):
         make_pseudo_fake(image.astype(np.float32), points)
     with pytest.raises(InvalidInputError, match="landmarks"):
         make_pseudo_fake(image, points[:10])
+    with pytest.raises(InvalidInputError, match="span only"):
+        make_pseudo_fake(image, points - 1000)
 
 
 def write_real_videos(root: Path, face: tuple[np.ndarray, np.ndarray], videos: int, frames: int) -> Path:
@@ -233,3 +235,37 @@ def test_region_diffs_give_the_training_rule_exactly_the_changed_pixels(tmp_path
         np.testing.assert_array_equal(binarize_diff(read_grey(layout.diff("v0_sbi", stem))), changed)
     with pytest.raises(InvalidInputError, match="diff_kind"):
         write_pseudo_fake_dataset([real / "face_crops"], tmp_path / "other", diff_kind="exact")
+
+
+def test_inputs_whose_names_clash_with_the_fakes_are_refused(tmp_path, astronaut_face):
+    real = write_real_videos(tmp_path / "real", astronaut_face, videos=1, frames=1)
+    write_image(real / "face_crops" / "v0_sbi" / "0_0.png", astronaut_face[0])
+    with pytest.raises(DataError, match="v0_sbi"):
+        write_pseudo_fake_dataset([real / "face_crops"], tmp_path / "out")
+
+
+def test_a_face_outside_the_image_is_a_counted_skip(tmp_path, astronaut_face):
+    image, points = astronaut_face
+    write_image(tmp_path / "real" / "v0" / "0_0.png", image)
+    write_image(tmp_path / "real" / "v0" / "10_0.png", image)
+    write_npy(tmp_path / "marks" / "v0" / "0_0.npy", points)
+    write_npy(tmp_path / "marks" / "v0" / "10_0.npy", np.full_like(points, -500.0))
+    layout, summary = write_pseudo_fake_dataset(
+        [tmp_path / "real"], tmp_path / "out", landmarks=tmp_path / "marks", folds=1
+    )
+    assert summary.written == 1 and summary.skipped_count == 1
+    assert any("span only" in reason for reason in summary.skipped)
+    assert len(pd.read_csv(layout.csv)) == 2
+
+
+def test_a_pseudo_fake_that_changes_nothing_is_refused(tmp_path, astronaut_face):
+    from facecutout.pseudofake.layout import DatasetLayout
+    from facecutout.pseudofake.writer import FaceFrame, write_pair
+
+    _, points = astronaut_face
+    flat = np.full((200, 190, 3), 128, dtype=np.uint8)
+    still = BlendSettings(colour_shift=0.0, contrast=0.0, saturation=0.0, warp_scale=0.0, warp_shift=0.0)
+    layout = DatasetLayout(tmp_path, "flat")
+    with pytest.raises(DataError, match="changed no pixel"):
+        write_pair(layout, FaceFrame("v", 0, 0, flat, points), 0, still)
+    assert not layout.folder.exists()

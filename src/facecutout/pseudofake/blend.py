@@ -29,6 +29,9 @@ class BlendSettings:
 
 
 DEFAULT_BLEND = BlendSettings()
+MIN_FACE_SIZE = 8.0
+"""Landmarks whose box diagonal (after clipping into the image) is shorter than this, in pixels,
+are not a face to blend."""
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,13 @@ def make_pseudo_fake(
     """
     height, width = check_rgb(image).shape[:2]
     points = check_landmarks(landmarks, height, width)
-    rng = as_generator(seed)
     size = face_size(points)
+    if size < MIN_FACE_SIZE:
+        raise InvalidInputError(
+            f"landmarks span only {size:.1f} px inside the {width} x {height} image "
+            f"(at least {MIN_FACE_SIZE} needed): are they outside it?"
+        )
+    rng = as_generator(seed)
     source = shift_colour(image, rng, settings.colour_shift, settings.contrast, settings.saturation)
     source = change_sharpness(source, rng, settings.sharpness_sigma)
     source = small_warp(source, rng, points.mean(axis=0), size, settings.warp_scale, settings.warp_shift)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from facecutout.errors import DataError
+from facecutout.pseudofake.layout import FAKE_SUFFIX
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
 FRAME_PERSON = re.compile(r"^(\d+)_(\d+)$")
@@ -63,6 +64,14 @@ def collect_real_frames(inputs: Sequence[str | Path]) -> list[RealFrame]:
             raise DataError(f"input {entry} is neither an image file nor a folder")
         for file in files:
             by_video.setdefault(file.parent.name, []).append(file)
+    clashes = sorted(
+        video for video in by_video if video.endswith(FAKE_SUFFIX) and video[: -len(FAKE_SUFFIX)] in by_video
+    )
+    if clashes:
+        raise DataError(
+            f"input video {clashes[0]!r} has the name that the pseudo-fakes of "
+            f"{clashes[0][: -len(FAKE_SUFFIX)]!r} would get; give real videos only"
+        )
     frames = [frame for video, files in sorted(by_video.items()) for frame in frames_of_video(video, files)]
     seen: dict[tuple[str, str], Path] = {}
     for frame in frames:

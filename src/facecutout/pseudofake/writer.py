@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from facecutout.errors import InvalidInputError
+from facecutout.errors import DataError, InvalidInputError
 from facecutout.fileio import write_image, write_npy
 from facecutout.preprocess.ssim import ssim_diff
 from facecutout.pseudofake.blend import BlendSettings, make_pseudo_fake
@@ -108,6 +108,10 @@ def write_pair(
     the paper's files; ``diff_kind`` is one of DIFF_KINDS.
     """
     pseudo = make_pseudo_fake(face.image, face.landmarks, frame_seed(seed, face.video, face.stem), settings)
+    if not pseudo.region.any():
+        raise DataError(
+            f"{face.video}/{face.stem}: the pseudo-fake changed no pixel (landmarks outside the image?)"
+        )
     fake = fake_video(face.video)
     write_image(layout.crop(face.video, face.stem), face.image)
     write_npy(layout.landmarks(face.video, face.stem), np.rint(face.landmarks).astype(np.int16))
