@@ -71,3 +71,50 @@ def test_rerun_keeps_finished_runs(tiny_demo):
     run_demo(settings)
     assert {path: path.stat().st_mtime_ns for path in before} == before
     assert sorted((settings.out / "ablation" / "runs").rglob("*.ckpt")) == checkpoints
+
+
+@pytest.fixture(scope="module")
+def shared_pseudo_fakes(tmp_path_factory, samples_dir):
+    """Pseudo-fakes of 6 shared real crops of each Celeb-DF real video, folds by video."""
+    from facecutout.pseudofake.from_files import write_pseudo_fake_dataset
+
+    crops = samples_dir / "celebdf" / "face_crops"
+    chosen = [path for video in ("00000", "00001") for path in sorted((crops / video).glob("*.png"))[:6]]
+    root = tmp_path_factory.mktemp("user_data")
+    write_pseudo_fake_dataset(
+        chosen, root, "sbi", landmarks=samples_dir / "celebdf" / "original_landmarks", folds=2
+    )
+    return root
+
+
+def test_demo_on_user_data_uses_its_fakes_and_csv(tmp_path, shared_pseudo_fakes):
+    settings = DemoSettings(
+        out=tmp_path / "report",
+        data=shared_pseudo_fakes,
+        methods=("none",),
+        seeds=(0,),
+        image_size=32,
+        epochs=1,
+        batch_size=8,
+    )
+    text = run_demo(settings).read_text()
+    assert "a fake of your data (" in text.lower() and "sbi.csv:" in text and "sbi.csv under" in text
+    assert "Embedded dataset" not in text and not (settings.out / "data").exists()
+    table = pd.read_csv(settings.out / "ablation" / "table.csv")
+    assert list(table["set"]) == ["validation"] and list(table["method"]) == ["none"]
+    assert np.isfinite(table["logloss_mean"]).all()
+
+
+def test_user_data_without_any_diff_is_a_clear_error(tmp_path, shared_pseudo_fakes):
+    import shutil
+
+    from facecutout.demo.user_data import pick_gallery_fake
+    from facecutout.errors import DataError
+
+    copy = tmp_path / "copy"
+    shutil.copytree(shared_pseudo_fakes, copy)
+    shutil.rmtree(copy / "sbi" / "diffs")
+    shutil.rmtree(copy / "sbi" / "face_crops" / "00000")
+    shutil.rmtree(copy / "sbi" / "face_crops" / "00001")
+    with pytest.raises(DataError, match="no fake with a diff"):
+        pick_gallery_fake(copy, ["sbi.csv"])

@@ -20,19 +20,24 @@ class Steps:
             total=total,
             desc=description,
             unit="step",
-            bar_format="{l_bar}{bar}| {n}/{total} [{elapsed}] {postfix}",
+            bar_format="{desc}: {percentage:3.0f}%|{bar:20}| {n}/{total} steps [{elapsed}]{postfix}",
         )
         self.timings: dict[str, float] = {}
+        self.failed: str | None = None
 
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
         self.bar.set_postfix_str(name)
         start = time.perf_counter()
-        yield
+        try:
+            yield
+        except BaseException:
+            self.failed = name
+            raise
         self.timings[name] = time.perf_counter() - start
         logger.debug("%s: %.1f s", name, self.timings[name])
         self.bar.update(1)
 
     def close(self) -> None:
-        self.bar.set_postfix_str("done")
+        self.bar.set_postfix_str(f"failed: {self.failed}" if self.failed else "done")
         self.bar.close()
