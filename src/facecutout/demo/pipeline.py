@@ -101,7 +101,7 @@ def run_demo(settings: DemoSettings) -> Path:
             with steps.step("detecting landmarks (MTCNN 5-pt, dlib 68-pt)"):
                 full = detect_face(astronaut(), "skimage.data.astronaut()")
                 face, fake, manipulated, fake_title = full.cropped(), None, None, "pseudo-fake"
-            source = "scikit-image's astronaut"
+            source = "the astronaut image that ships with scikit-image"
         else:
             root = Path(settings.data)
             csvs = dataset_csvs(root, settings.csvs)
@@ -116,9 +116,10 @@ def run_demo(settings: DemoSettings) -> Path:
             )
         report.add(
             "Cutout gallery",
-            f"{source.capitalize()}, detected with both landmark backends. Row 1: the landmarks, the "
-            f"{fake_title} with its manipulated region M (outlined in yellow), M, a sensory Face-Cutout on "
-            "the fake that hides at most 30% of M, Random Erasing and CoarseDropout. Row 2: each "
+            f"{source[0].upper()}{source[1:]}, detected with both landmark backends. Row 1: the "
+            f"landmarks, the {fake_title} with its manipulated region M (outlined in yellow), M, a "
+            "sensory Face-Cutout on the fake that hides at most 30% of M, Random Erasing and "
+            "CoarseDropout. Row 2: each "
             "Face-Cutout variant on the real face, where nothing constrains the cut.",
             images=(("cutout gallery", gallery),),
         )
