@@ -314,7 +314,7 @@ def test_celebdf_sharded_run_merges_into_identity_disjoint_folds(celebdf_raw: Pa
     assert set(table.loc[table["fold"] == -1, "video"]) == {"id2_0000", "id2_id3_0000"}
 
 
-def run_cli(raw: Path, out: Path) -> subprocess.Popen:
+def run_cli(raw: Path, out: Path, workers: int = 1) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -331,8 +331,13 @@ def run_cli(raw: Path, out: Path) -> subprocess.Popen:
         "--folds",
         "2",
         "--no-progress",
+        "--workers",
+        str(workers),
     ]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # its own process group: the kill takes the workers too, as a job scheduler's would
+    return subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
 
 
 def build_small_dfdc(folder: Path, samples_dir: Path) -> None:
@@ -358,8 +363,9 @@ def test_sigkill_mid_run_then_rerun_gives_identical_files(
         tmp_path_factory, "preprocess-small", lambda folder: build_small_dfdc(folder, samples_dir)
     )
     out = tmp_path / "out"
-    for stage in ("faces", "landmarks"):  # killed once in each, the second run resuming the first
-        process = run_cli(small / "raw", out)
+    # killed once in each stage, the second run (2 worker processes) resuming the first
+    for stage, workers in (("faces", 1), ("landmarks", 2)):
+        process = run_cli(small / "raw", out, workers)
         markers = out / "dfdc" / ".markers" / stage
         deadline = time.monotonic() + 120
         while not (markers.is_dir() and any(markers.glob("*.json"))):
@@ -367,7 +373,7 @@ def test_sigkill_mid_run_then_rerun_gives_identical_files(
             assert time.monotonic() < deadline, f"the run never reached the {stage} stage"
             time.sleep(0.005)
         assert process.poll() is None, "the run finished before it could be killed"
-        process.send_signal(signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         assert not (out / "dfdc.csv").exists()
     rerun = run_cli(small / "raw", out)
