@@ -143,6 +143,14 @@ def test_dataset_layout_csv_folds_and_masks_on_disk(tmp_path, astronaut_face):
     pd.testing.assert_frame_equal(
         pd.read_csv(again_layout.csv, dtype=str), pd.read_csv(layout.csv, dtype=str)
     )
+    with pytest.raises(DataError, match="another seed"):
+        write_pseudo_fake_dataset(
+            [real / "face_crops"], out, "sbi", landmarks=real / "original_landmarks", folds=3, seed=2
+        )
+    _, redone = write_pseudo_fake_dataset(
+        [real / "face_crops"], out, "sbi", landmarks=real / "original_landmarks", seed=2, overwrite=True
+    )
+    assert redone.written == 6 and redone.kept == 0
 
 
 def test_no_usable_input_is_a_data_error(tmp_path):

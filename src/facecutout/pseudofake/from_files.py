@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
 
 from facecutout.errors import DataError, FaceCutoutError
-from facecutout.fileio import read_rgb
+from facecutout.fileio import atomic_write_bytes, read_rgb
 from facecutout.pseudofake.blend import DEFAULT_BLEND, BlendSettings
 from facecutout.pseudofake.inputs import RealFrame, collect_real_frames
 from facecutout.pseudofake.layout import DatasetLayout
@@ -51,6 +54,20 @@ class LandmarkSource:
         return (face.points, "") if face is not None else (None, "no face detected")
 
 
+def check_same_recipe(layout: DatasetLayout, recipe: dict[str, Any], overwrite: bool) -> None:
+    """Pairs kept from an earlier run must come from the same seed, diff kind and blend settings:
+    the recipe is stored in ``NAME/recipe.json`` and a different one is an error (or, with
+    ``overwrite``, replaced)."""
+    path = layout.folder / "recipe.json"
+    text = json.dumps(recipe, indent=2, sort_keys=True)
+    if path.is_file() and not overwrite and json.loads(path.read_text()) != json.loads(text):
+        raise DataError(
+            f"{layout.folder} was written with another seed, diff kind or blend settings ({path}); "
+            "use --overwrite or another --out"
+        )
+    atomic_write_bytes(path, text.encode())
+
+
 def write_pseudo_fake_dataset(
     inputs: Sequence[str | Path],
     out: str | Path,
@@ -73,6 +90,7 @@ def write_pseudo_fake_dataset(
     """
     check_diff_kind(diff_kind)
     layout = DatasetLayout(Path(out), name)
+    check_same_recipe(layout, {"seed": seed, "diff_kind": diff_kind, "settings": asdict(settings)}, overwrite)
     source = LandmarkSource(landmarks, backend)
     summary = WriteSummary()
     done: list[tuple[str, int, int]] = []
