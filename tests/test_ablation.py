@@ -65,6 +65,7 @@ def fake_result(method: str, seed: int, logloss: float, auc: float) -> RunResult
         "balanced_acc": auc,
         "f1": None,
     }
+    metrics["video"] = {"auc": 1.0, "logloss": 2 * logloss}
     return RunResult(method, seed, folder=None, metrics={"validation": metrics}, train_log=None, scores={})  # type: ignore[arg-type]
 
 
@@ -75,7 +76,17 @@ def test_summary_is_mean_and_sample_std_with_logloss_change_vs_baseline():
         fake_result("none", 0, 0.8, 0.6),
         fake_result("none", 1, 0.6, 0.6),
     ]
-    table = summary_table(results, ["face_cutout", "none"], "none").set_index("method")
+    summary = summary_table(results, ["face_cutout", "none"], "none")
+    assert list(zip(summary["level"], summary["method"], strict=True)) == [
+        ("frame", "face_cutout"),
+        ("frame", "none"),
+        ("video", "face_cutout"),
+        ("video", "none"),
+    ]
+    videos = summary[summary["level"] == "video"].set_index("method")
+    assert videos.loc["face_cutout", "logloss_change"] == pytest.approx(-0.4)
+    assert videos.loc["none", "auc_mean"] == 1.0 and math.isnan(videos.loc["none", "eer_mean"])
+    table = summary[summary["level"] == "frame"].set_index("method")
     assert table.loc["face_cutout", "logloss_mean"] == pytest.approx(0.5)
     assert table.loc["face_cutout", "logloss_std"] == pytest.approx(np.std([0.4, 0.6], ddof=1))
     assert table.loc["face_cutout", "logloss_change"] == pytest.approx(-0.2)

@@ -50,11 +50,13 @@ def test_ablation_table_has_one_row_per_method_with_finite_numbers(tiny_demo):
     settings, _ = tiny_demo
     table = pd.read_csv(settings.out / "ablation" / "table.csv")
     for evaluation in ("validation", "astronaut_subtle"):
-        rows = table[table["set"] == evaluation]
+        rows = table[(table["set"] == evaluation) & (table["level"] == "frame")]
         assert list(rows["method"]) == list(METHODS)
         values = rows[[f"{key}_mean" for key in ("auc", "ap", "logloss", "eer", "acc", "balanced_acc", "f1")]]
         assert np.isfinite(values.to_numpy()).all(), evaluation
         assert rows.set_index("method").loc["none", "logloss_change"] == 0.0
+        videos = table[(table["set"] == evaluation) & (table["level"] == "video")]
+        assert list(videos["method"]) == list(METHODS) and np.isfinite(videos["logloss_mean"]).all()
     # Validation = the rows of fold 0 only: 2 of the 4 videos, each frame real and fake.
     scores = pd.read_csv(
         settings.out / "ablation" / "runs" / "none" / "seed0" / "eval" / "validation" / "per_image.csv"
@@ -101,7 +103,10 @@ def test_demo_on_user_data_uses_its_fakes_and_csv(tmp_path, shared_pseudo_fakes)
     assert "a fake of your data (" in text.lower() and "sbi.csv:" in text and "sbi.csv under" in text
     assert "Embedded dataset" not in text and not (settings.out / "data").exists()
     table = pd.read_csv(settings.out / "ablation" / "table.csv")
-    assert list(table["set"]) == ["validation"] and list(table["method"]) == ["none"]
+    assert list(zip(table["set"], table["level"], table["method"], strict=True)) == [
+        ("validation", "frame", "none"),
+        ("validation", "video", "none"),
+    ]
     assert np.isfinite(table["logloss_mean"]).all()
 
 

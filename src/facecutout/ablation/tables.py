@@ -13,40 +13,51 @@ from facecutout.ablation.runner import RunResult
 from facecutout.evaluation.metrics import METRIC_KEYS
 
 
+def levels(metrics: dict) -> list[tuple[str, dict]]:
+    """The frame-level metrics, and the video-level ones (``metrics["video"]``) where videos are known."""
+    found = [("frame", metrics)]
+    if isinstance(metrics.get("video"), dict):
+        found.append(("video", metrics["video"]))
+    return found
+
+
 def long_table(results: Sequence[RunResult]) -> pd.DataFrame:
-    """One row per run, evaluation set and metric (frame level): method, seed, set, metric, value."""
+    """One row per run, evaluation set, level (frame / video) and metric: method, seed, set, level,
+    metric, value."""
     rows = []
     for result in results:
         for evaluation, metrics in result.metrics.items():
-            for key in METRIC_KEYS:
-                value = metrics.get(key)
-                rows.append(
-                    {
-                        "method": result.method,
-                        "seed": result.seed,
-                        "set": evaluation,
-                        "metric": key,
-                        "value": math.nan if value is None else float(value),
-                    }
-                )
-    return pd.DataFrame(rows, columns=["method", "seed", "set", "metric", "value"])
+            for level, values in levels(metrics):
+                for key in METRIC_KEYS:
+                    value = values.get(key)
+                    rows.append(
+                        {
+                            "method": result.method,
+                            "seed": result.seed,
+                            "set": evaluation,
+                            "level": level,
+                            "metric": key,
+                            "value": math.nan if value is None else float(value),
+                        }
+                    )
+    return pd.DataFrame(rows, columns=["method", "seed", "set", "level", "metric", "value"])
 
 
 def summary_table(results: Sequence[RunResult], methods: Sequence[str], baseline: str) -> pd.DataFrame:
-    """Per evaluation set and method: runs, mean and std (ddof 1; 0 for one run) of every metric,
-    ``logloss_change`` (mean LogLoss minus the baseline's) and ``logloss_change_pct`` (relative).
+    """Per evaluation set, level and method: runs, mean and std (ddof 1; 0 for one run) of every
+    metric, ``logloss_change`` (mean LogLoss minus the baseline's) and ``logloss_change_pct``.
 
     Runs whose metric is undefined (NaN) are left out of that metric's mean and counted in ``n_<metric>``.
     """
     runs = long_table(results)
     rows = []
-    for evaluation in dict.fromkeys(runs["set"]):
-        in_set = runs[runs["set"] == evaluation]
-        base = in_set[(in_set["method"] == baseline) & (in_set["metric"] == "logloss")]["value"].mean()
+    for (evaluation, level), group in runs.groupby(["set", "level"], sort=False):
+        base = group[(group["method"] == baseline) & (group["metric"] == "logloss")]["value"].mean()
         for method in methods:
-            mine = in_set[in_set["method"] == method]
+            mine = group[group["method"] == method]
             row: dict[str, object] = {
                 "set": evaluation,
+                "level": level,
                 "method": method,
                 "runs": int(mine["seed"].nunique()),
             }
@@ -69,11 +80,16 @@ def format_cell(mean: float, std: float) -> str:
 
 
 def markdown_tables(summary: pd.DataFrame, baseline: str) -> str:
-    """One Markdown table per evaluation set: methods as rows, metrics as mean ± std."""
+    """One Markdown table per evaluation set and level: methods as rows, metrics as mean ± std."""
     blocks = []
-    for evaluation, table in summary.groupby("set", sort=False):
+    for (evaluation, level), table in summary.groupby(["set", "level"], sort=False):
         header = ["method", "runs", *METRIC_KEYS, f"LogLoss vs {baseline}"]
-        lines = [f"**{evaluation}**", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines = [
+            f"**{evaluation}, {level} level**",
+            "",
+            "| " + " | ".join(header) + " |",
+            "|" + "---|" * len(header),
+        ]
         for row in table.itertuples(index=False):
             values = row._asdict()
             cells = [format_cell(values[f"{key}_mean"], values[f"{key}_std"]) for key in METRIC_KEYS]
