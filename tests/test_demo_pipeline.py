@@ -44,6 +44,7 @@ def test_report_holds_the_gallery_the_table_and_the_curves(tiny_demo):
     for image in images:
         assert read_rgb(settings.out / image).std() > 0, image
     assert "| face_cutout | 1 |" in text and "| none | 1 |" in text
+    assert "LogLoss change vs `none`" in text and "{" not in text
 
 
 def test_ablation_table_has_one_row_per_method_with_finite_numbers(tiny_demo):

@@ -162,8 +162,9 @@ def run_demo(settings: DemoSettings) -> Path:
             "Ablation",
             settings_text(settings, f"Data: {', '.join(csvs)} under `{root}`.")
             + "\n\nMean ± std over seeds of each metric, on the validation fold and on each test set, per "
-            "frame and per video (a video's score: the mean of its frames'); the last column is the LogLoss change vs `{config.baseline}` (negative = "
-            f"better). Per-run values: `{outputs.runs_csv.relative_to(out)}`.\n\n" + outputs.markdown,
+            "frame and per video (a video's score: the mean of its frames'); the last column is the "
+            f"LogLoss change vs `{config.baseline}` (negative = better). Per-run values: "
+            f"`{outputs.runs_csv.relative_to(out)}`.\n\n" + outputs.markdown,
             images=(
                 ("training and validation loss", outputs.loss_plot),
                 *((f"ROC {name}", plot) for name, plot in outputs.roc_plots.items()),
