@@ -124,3 +124,13 @@ def test_user_data_without_any_diff_is_a_clear_error(tmp_path, shared_pseudo_fak
     shutil.rmtree(copy / "sbi" / "face_crops" / "00001")
     with pytest.raises(DataError, match="no fake with a diff"):
         pick_gallery_fake(copy, ["sbi.csv"])
+
+
+def test_rerun_with_other_data_refuses_the_finished_runs(tiny_demo):
+    from dataclasses import replace
+
+    from facecutout.errors import DataError
+
+    settings, _ = tiny_demo
+    with pytest.raises(DataError, match="other training settings"):
+        run_demo(replace(settings, seed=1))

@@ -7,7 +7,7 @@ On the embedded default everything comes from scikit-image's astronaut (no downl
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from facecutout.demo.dataset import EmbeddedSpec
@@ -27,7 +27,8 @@ SUBTLE_BLEND = BlendSettings(
 
 @dataclass(frozen=True)
 class DemoSettings:
-    """What the demo runs and where it writes. The training budget is the same for every run."""
+    """What the demo runs and where it writes. The training budget is the same for every run;
+    ``seed`` seeds the gallery and is added to the embedded datasets' seeds."""
 
     out: Path = Path("demo_output")
     seed: int = 0
@@ -126,11 +127,13 @@ def run_demo(settings: DemoSettings) -> Path:
         test_sets: tuple = ()
         if embedded:
             with steps.step("building the embedded pseudo-fake datasets"):
-                data_root = out / "data"
-                layout, written = build_embedded_dataset(full, data_root, TRAIN_NAME, settings.train_spec)
-                test_layout, _ = build_embedded_dataset(
-                    full, data_root, TEST_NAME, settings.test_spec, SUBTLE_BLEND
+                data_root = out / "data" / f"seed{settings.seed}"
+                train_spec, test_spec = (
+                    replace(spec, seed=spec.seed + settings.seed)
+                    for spec in (settings.train_spec, settings.test_spec)
                 )
+                layout, written = build_embedded_dataset(full, data_root, TRAIN_NAME, train_spec)
+                test_layout, _ = build_embedded_dataset(full, data_root, TEST_NAME, test_spec, SUBTLE_BLEND)
                 examples = render_examples(layout, out / "dataset_examples.png")
             root, csvs = data_root, [layout.csv.name]
             test_sets = (EvalSet(TEST_NAME, str(data_root), (test_layout.csv.name,)),)
