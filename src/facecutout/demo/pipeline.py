@@ -6,16 +6,14 @@ On the embedded default everything comes from scikit-image's astronaut (no downl
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from facecutout.demo.dataset import EmbeddedSpec
+from facecutout.demo.face import DetectedFace
 from facecutout.demo.progress import Steps
 from facecutout.demo.report import Report
 from facecutout.pseudofake.blend import BlendSettings
-
-logger = logging.getLogger(__name__)
 
 TRAIN_NAME = "astronaut"
 TEST_NAME = "astronaut_subtle"
@@ -81,102 +79,125 @@ def settings_text(settings: DemoSettings, train_rows: str) -> str:
     )
 
 
-def run_demo(settings: DemoSettings) -> Path:
-    """Run every step of the demo and return the report's path."""
-    from facecutout.ablation.config import AblationConfig, EvalSet
-    from facecutout.ablation.runner import run_ablation
-    from facecutout.ablation.summary import write_outputs
-    from facecutout.demo.dataset import build_embedded_dataset
-    from facecutout.demo.examples import render_examples
+@dataclass(frozen=True)
+class TrainingData:
+    """What the ablation trains on (``csvs`` under ``root``) and the extra test sets."""
+
+    root: Path
+    csvs: list[str]
+    test_sets: tuple = ()
+
+
+def gallery_step(settings: DemoSettings, steps: Steps, report: Report) -> DetectedFace | None:
+    """Detect the face, render the gallery; returns the full astronaut face on the embedded default."""
     from facecutout.demo.face import astronaut, detect_face
     from facecutout.demo.gallery import build_panels, render_gallery
     from facecutout.demo.user_data import dataset_csvs, pick_gallery_fake
 
-    out = settings.out
-    out.mkdir(parents=True, exist_ok=True)
-    report = Report(out, "Face-Cutout demo")
-    embedded = settings.data is None
-    steps = Steps(total=6 if embedded else 5)
+    full = None
+    if settings.data is None:
+        with steps.step("detecting landmarks (MTCNN 5-pt, dlib 68-pt)"):
+            full = detect_face(astronaut(), "skimage.data.astronaut()")
+        face, fake, manipulated, fake_title = full.cropped(), None, None, "pseudo-fake"
+        source = "The astronaut image that ships with scikit-image"
+    else:
+        with steps.step("picking a fake for the gallery, detecting landmarks"):
+            picked = pick_gallery_fake(settings.data, dataset_csvs(settings.data, settings.csvs))
+        face, fake, manipulated, fake_title = picked.face, picked.fake, picked.manipulated, "fake"
+        source = f"A fake of your data ({picked.source})"
+    with steps.step("rendering the cutout gallery"):
+        panels = build_panels(face, fake, manipulated, seed=settings.seed, fake_title=fake_title)
+        gallery = render_gallery(panels, settings.out / "gallery.png")
+    report.add(
+        "Cutout gallery",
+        f"{source}, detected with both landmark backends. Row 1: the landmarks, the {fake_title} with "
+        "its manipulated region M (outlined in yellow), M, a sensory Face-Cutout on the fake that hides "
+        "at most 30% of M, Random Erasing and CoarseDropout. Row 2: each Face-Cutout variant on the "
+        "real face, where nothing constrains the cut.",
+        images=(("cutout gallery", gallery),),
+    )
+    return full
+
+
+def embedded_data_step(
+    settings: DemoSettings, full: DetectedFace, steps: Steps, report: Report
+) -> TrainingData:
+    """Build the embedded training and test datasets (seeded by ``settings.seed``) and show examples."""
+    from facecutout.ablation.config import EvalSet
+    from facecutout.demo.dataset import build_embedded_dataset
+    from facecutout.demo.examples import render_examples
+
+    train_spec, test_spec = (
+        replace(spec, seed=spec.seed + settings.seed) for spec in (settings.train_spec, settings.test_spec)
+    )
+    root = settings.out / "data" / f"seed{settings.seed}"
+    with steps.step("building the embedded pseudo-fake datasets"):
+        layout, written = build_embedded_dataset(full, root, TRAIN_NAME, train_spec)
+        test_layout, _ = build_embedded_dataset(full, root, TEST_NAME, test_spec, SUBTLE_BLEND)
+        examples = render_examples(layout, settings.out / "dataset_examples.png")
+    share = written.as_dict()["mean_manipulated_share"] or 0.0
+    report.add(
+        "Embedded dataset",
+        f"{train_spec.videos} videos x {train_spec.frames} frames of the astronaut ({train_spec.size} px; "
+        "each video its own scale, flip and colour cast, frames jittered), each frame with a "
+        f"self-blended pseudo-fake (the mean fake changes {100 * share:.0f}% of the crop; its diff holds "
+        "exactly the changed pixels, so Face-Cutout's overlap rule sees all of them), "
+        f"{train_spec.folds} folds by video. Test set `{TEST_NAME}`: {test_spec.videos} other videos "
+        "with subtler blends. Below: real, pseudo-fake, exact manipulated region.",
+        images=(("real / pseudo-fake / region", examples),),
+    )
+    return TrainingData(root, [layout.csv.name], (EvalSet(TEST_NAME, str(root), (test_layout.csv.name,)),))
+
+
+def ablation_step(settings: DemoSettings, data: TrainingData, steps: Steps, report: Report) -> None:
+    """Train and evaluate every method x seed (finished runs are kept), then tables and plots."""
+    from facecutout.ablation.config import AblationConfig
+    from facecutout.ablation.runner import run_ablation
+    from facecutout.ablation.summary import write_outputs
+
+    config = AblationConfig(
+        out=settings.out / "ablation",
+        methods=settings.methods,
+        seeds=settings.seeds,
+        baseline="none" if "none" in settings.methods else settings.methods[0],
+        train=train_settings(settings, data.root, data.csvs),
+        test_sets=data.test_sets,
+    )
+    with steps.step("ablation: training and evaluating every method x seed"):
+        results = run_ablation(config)
+    with steps.step("tables and plots"):
+        outputs = write_outputs(config, results)
+    report.add(
+        "Ablation",
+        settings_text(settings, f"Data: {', '.join(data.csvs)} under `{data.root}`.")
+        + "\n\nMean ± std over seeds of each metric, on the validation fold and on each test set, per "
+        "frame and per video (a video's score: the mean of its frames'); the last column is the "
+        f"LogLoss change vs `{config.baseline}` (negative = better). Per-run values: "
+        f"`{outputs.runs_csv.relative_to(settings.out)}`.\n\n" + outputs.markdown,
+        images=(
+            ("training and validation loss", outputs.loss_plot),
+            *((f"ROC {name}", plot) for name, plot in outputs.roc_plots.items()),
+        ),
+    )
+
+
+def run_demo(settings: DemoSettings) -> Path:
+    """Run every step of the demo and return the report's path."""
+    from facecutout.demo.user_data import dataset_csvs
+
+    settings.out.mkdir(parents=True, exist_ok=True)
+    report = Report(settings.out, "Face-Cutout demo")
+    steps = Steps(total=6 if settings.data is None else 5)
     try:
-        if embedded:
-            with steps.step("detecting landmarks (MTCNN 5-pt, dlib 68-pt)"):
-                full = detect_face(astronaut(), "skimage.data.astronaut()")
-                face, fake, manipulated, fake_title = full.cropped(), None, None, "pseudo-fake"
-            source = "the astronaut image that ships with scikit-image"
+        full = gallery_step(settings, steps, report)
+        if full is not None:
+            data = embedded_data_step(settings, full, steps, report)
         else:
-            root = Path(settings.data)
-            csvs = dataset_csvs(root, settings.csvs)
-            with steps.step("picking a fake for the gallery, detecting landmarks"):
-                picked = pick_gallery_fake(root, csvs)
-                face, fake, manipulated, fake_title = picked.face, picked.fake, picked.manipulated, "fake"
-            source = f"a fake of your data ({picked.source})"
-        with steps.step("rendering the cutout gallery"):
-            gallery = render_gallery(
-                build_panels(face, fake, manipulated, seed=settings.seed, fake_title=fake_title),
-                out / "gallery.png",
-            )
-        report.add(
-            "Cutout gallery",
-            f"{source[0].upper()}{source[1:]}, detected with both landmark backends. Row 1: the "
-            f"landmarks, the {fake_title} with its manipulated region M (outlined in yellow), M, a "
-            "sensory Face-Cutout on the fake that hides at most 30% of M, Random Erasing and "
-            "CoarseDropout. Row 2: each "
-            "Face-Cutout variant on the real face, where nothing constrains the cut.",
-            images=(("cutout gallery", gallery),),
-        )
-        test_sets: tuple = ()
-        if embedded:
-            with steps.step("building the embedded pseudo-fake datasets"):
-                data_root = out / "data" / f"seed{settings.seed}"
-                train_spec, test_spec = (
-                    replace(spec, seed=spec.seed + settings.seed)
-                    for spec in (settings.train_spec, settings.test_spec)
-                )
-                layout, written = build_embedded_dataset(full, data_root, TRAIN_NAME, train_spec)
-                test_layout, _ = build_embedded_dataset(full, data_root, TEST_NAME, test_spec, SUBTLE_BLEND)
-                examples = render_examples(layout, out / "dataset_examples.png")
-            root, csvs = data_root, [layout.csv.name]
-            test_sets = (EvalSet(TEST_NAME, str(data_root), (test_layout.csv.name,)),)
-            report.add(
-                "Embedded dataset",
-                f"{settings.train_spec.videos} videos x {settings.train_spec.frames} frames of the astronaut "
-                f"({settings.train_spec.size} px; each video its own scale, flip and colour cast, frames "
-                f"jittered), each frame with a self-blended pseudo-fake (the mean fake changes "
-                f"{100 * (written.as_dict()['mean_manipulated_share'] or 0):.0f}% of the crop; its diff "
-                "holds exactly the changed pixels, so Face-Cutout's overlap rule sees all of them), "
-                f"{settings.train_spec.folds} folds by video. Test set `{TEST_NAME}`: "
-                f"{settings.test_spec.videos} other videos with subtler blends. Below: real, pseudo-fake, "
-                "exact manipulated region.",
-                images=(("real / pseudo-fake / region", examples),),
-            )
-        config = AblationConfig(
-            out=out / "ablation",
-            methods=settings.methods,
-            seeds=settings.seeds,
-            baseline="none" if "none" in settings.methods else settings.methods[0],
-            train=train_settings(settings, root, csvs),
-            test_sets=test_sets,
-        )
-        with steps.step("ablation: training and evaluating every method x seed"):
-            results = run_ablation(config)
-        with steps.step("tables and plots"):
-            outputs = write_outputs(config, results)
-        report.add(
-            "Ablation",
-            settings_text(settings, f"Data: {', '.join(csvs)} under `{root}`.")
-            + "\n\nMean ± std over seeds of each metric, on the validation fold and on each test set, per "
-            "frame and per video (a video's score: the mean of its frames'); the last column is the "
-            f"LogLoss change vs `{config.baseline}` (negative = better). Per-run values: "
-            f"`{outputs.runs_csv.relative_to(out)}`.\n\n" + outputs.markdown,
-            images=(
-                ("training and validation loss", outputs.loss_plot),
-                *((f"ROC {name}", plot) for name, plot in outputs.roc_plots.items()),
-            ),
-        )
+            data = TrainingData(Path(settings.data), dataset_csvs(Path(settings.data), settings.csvs))
+        ablation_step(settings, data, steps, report)
         with steps.step("writing the report"):
-            report.add(
-                "Timings", "\n".join(f"- {name}: {seconds:.1f} s" for name, seconds in steps.timings.items())
-            )
+            timings = "\n".join(f"- {name}: {seconds:.1f} s" for name, seconds in steps.timings.items())
+            report.add("Timings", timings)
             path = report.write()
     finally:
         steps.close()
