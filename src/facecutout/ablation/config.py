@@ -69,6 +69,8 @@ class AblationConfig:
         seeds = values.get("seeds", (0, 1))
         if not isinstance(seeds, (list, tuple)) or not seeds or not all(isinstance(s, int) for s in seeds):
             raise InvalidInputError(f"{source}: seeds must be a non-empty list of integers, got {seeds!r}")
+        if len(set(seeds)) != len(seeds):
+            raise InvalidInputError(f"{source}: seeds are repeated: {list(seeds)}")
         baseline = values.get("baseline", "none" if "none" in methods else methods[0])
         if baseline not in methods:
             raise InvalidInputError(
@@ -77,7 +79,10 @@ class AblationConfig:
         train = values.get("train") or {}
         if not isinstance(train, dict):
             raise InvalidInputError(f"{source}: train must be a mapping of training settings")
-        TrainConfig.from_dict(train).validate()
+        try:
+            TrainConfig.from_dict(train).validate()
+        except InvalidInputError as error:
+            raise InvalidInputError(f"{source}: train: {error}") from None
         test_sets = tuple(
             parse_eval_set(item, f"{source}: test_sets[{index}]")
             for index, item in enumerate(values.get("test_sets") or ())
