@@ -30,8 +30,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--diffs",
         default="ssim",
         choices=["ssim", "region"],
-        help="what diffs/ holds: the paper's grey SSIM diff (default) or the exact changed pixels as 255, "
-        "so Face-Cutout's overlap rule sees the whole manipulated region (masks/ always holds it)",
+        help="what diffs/ holds: the paper's grey SSIM diff (default) or the exact changed pixels as 255; "
+        "masks/ always holds the exact region, and training reads it before diffs/",
     )
     parser.add_argument("--folds", type=int, default=5, help="number of folds (by original video)")
     parser.add_argument("--seed", type=int, default=0)

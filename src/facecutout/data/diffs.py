@@ -1,4 +1,5 @@
-"""The fake's grey SSIM diff: read from diffs/, or computed from the original's crop of the same frame."""
+"""The fake's manipulated-region evidence: an exact mask from masks/, else its grey SSIM diff (read from
+diffs/, or computed from the original's crop of the same frame)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,14 @@ from facecutout.preprocess.ssim import ssim_diff
 
 
 def load_diff(sample: Sample, fake: np.ndarray) -> np.ndarray | None:
-    """The diff of a fake sample (uint8, the crop's size), or None for reals and fakes without one."""
-    if sample.diff is not None:
+    """The diff of a fake sample (uint8, the crop's size), or None for reals and fakes without one.
+
+    An exact mask is returned as a diff of 255 inside the region and 0 outside, so every diff level
+    in 1..255 turns it back into exactly that region, also after geometric transforms (nearest).
+    """
+    if sample.exact_mask is not None:
+        diff = np.where(read_grey(sample.exact_mask) > 0, np.uint8(255), np.uint8(0))
+    elif sample.diff is not None:
         diff = read_grey(sample.diff)
     elif sample.original_image is not None:
         original = read_rgb(sample.original_image)
@@ -25,5 +32,6 @@ def load_diff(sample: Sample, fake: np.ndarray) -> np.ndarray | None:
     else:
         return None
     if diff.shape != fake.shape[:2]:
-        raise DataError(f"{sample.row}: diff {sample.diff} is {diff.shape} but the crop is {fake.shape[:2]}")
+        source = sample.exact_mask or sample.diff
+        raise DataError(f"{sample.row}: diff {source} is {diff.shape} but the crop is {fake.shape[:2]}")
     return diff

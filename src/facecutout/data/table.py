@@ -1,9 +1,11 @@
 """Read the paper's CSV layout into samples whose files exist, counting what is missing.
 
 A CSV has the columns ``video,file,label,original,frame,fold,dataset``; the files of a row live
-under ``ROOT/<dataset>/``: ``face_crops/<video>/<file>``, ``diffs/<video>/<stem>_diff.png`` (fakes)
-and ``<landmark folder>/<original>/<stem>.npy`` (``original_landmarks``: 5 MTCNN points;
-preprocessing also writes ``original_landmarks_68``: 68 dlib points). Rows whose crop is missing
+under ``ROOT/<dataset>/``: ``face_crops/<video>/<file>``, ``diffs/<video>/<stem>_diff.png`` (fakes),
+optionally ``masks/<video>/<stem>_mask.png`` (a fake's exact manipulated region, as ``facecutout
+pseudofake`` writes it; it takes precedence over the SSIM diff) and
+``<landmark folder>/<original>/<stem>.npy`` (``original_landmarks``: 5 MTCNN points; preprocessing
+also writes ``original_landmarks_68``: 68 dlib points). Rows whose crop is missing
 are dropped and counted; the count is logged once per read, never retried.
 """
 
@@ -42,6 +44,7 @@ class Sample:
     original_image: Path | None
     landmarks: Path | None
     identity: str | None = None
+    exact_mask: Path | None = None
 
 
 @dataclass
@@ -53,17 +56,19 @@ class TableReport:
     missing_image: int = 0
     fakes_without_diff: int = 0
     diffs_from_original: int = 0
+    exact_masks: int = 0
     without_landmarks: int = 0
     examples: list[str] = field(default_factory=list)
 
     def log(self) -> None:
         """Log the counts once, with a few examples of missing files."""
         logger.info(
-            "read %d rows, kept %d; %d missing face crops; fakes: %d diffs computed from the original crop, "
-            "%d without any diff; %d rows without landmarks",
+            "read %d rows, kept %d; %d missing face crops; fakes: %d exact region masks, %d diffs computed "
+            "from the original crop, %d without any diff; %d rows without landmarks",
             self.rows,
             self.kept,
             self.missing_image,
+            self.exact_masks,
             self.diffs_from_original,
             self.fakes_without_diff,
             self.without_landmarks,
@@ -155,8 +160,13 @@ def samples_from_table(
         if not landmarks.is_file():
             landmarks = None
             report.without_landmarks += 1
-        diff = original_image = None
+        diff = original_image = exact_mask = None
         if row.label == 1:
+            exact_mask = _inside(resolved_root, base / "masks" / row.video / f"{stem}_mask.png", where)
+            if exact_mask.is_file():
+                report.exact_masks += 1
+            else:
+                exact_mask = None
             diff = _inside(resolved_root, base / "diffs" / row.video / f"{stem}_diff.png", where)
             if not diff.is_file():
                 diff = None
@@ -180,6 +190,7 @@ def samples_from_table(
                 original_image,
                 landmarks,
                 getattr(row, "identity", None) or None,
+                exact_mask,
             )
         )
         report.kept += 1
