@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
+    for name in ("lightning.pytorch", "lightning.fabric"):  # they print through their own handlers
+        logging.getLogger(name).propagate = False
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
