@@ -13,8 +13,9 @@ os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # The suite runs as `pytest -n 2` on 2 cores: one compute thread per worker avoids oversubscription
 # (measured: MTCNN went from ~95 ms to 400-1500 ms per image with 2 threads in each of 2 workers).
+# Set before any test module imports torch, so torch starts with one intra-op thread.
 for _variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
+    os.environ[_variable] = "1"
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "face-cutout-samples"
 

@@ -25,14 +25,6 @@ from facecutout.train.module import DeepfakeClassifier
 MODEL = "mobilenetv3_small_050"
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def write_checkpoint(path: Path, model_name: str = MODEL, image_size: int = 64) -> Path:
     """A checkpoint in the training format (state_dict + the config in hyper_parameters)."""
     config = TrainConfig().with_overrides(

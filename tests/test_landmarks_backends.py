@@ -32,17 +32,6 @@ POINTS = {"mtcnn": 5, "dlib68": 68}
 REAL_VIDEOS = ("00000", "00001")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """MTCNN on one torch thread: tests run in parallel on few cores, where more threads only contend."""
-    import torch
-
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
 def originals(samples_dir: Path) -> list[np.ndarray]:
     return [read_rgb(samples_dir / "pairs" / f"ori_{index}.png") for index in range(3)]
 

@@ -19,17 +19,6 @@ from facecutout.landmarks import DetectionStats, Face, LandmarkDetector, get_det
 MAGENTA = (255, 0, 255)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """MTCNN on one torch thread: tests run in parallel on few cores, where more threads only contend."""
-    import torch
-
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
 class CountingDetector(LandmarkDetector):
     """Wraps a real detector and counts the images it is asked about."""
 

@@ -21,14 +21,6 @@ from facecutout.train.module import DeepfakeClassifier
 FRAMES = 8
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory) -> Path:
     config = TrainConfig().with_overrides(

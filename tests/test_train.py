@@ -62,15 +62,6 @@ def tiny_config(samples_dir: Path, csvs: list[Path], out: Path, *overrides: str)
     return TrainConfig().with_overrides(base + list(overrides))
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Two test workers share two cores: one intra-op thread each avoids oversubscription."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def csvs(samples_dir, tmp_path_factory) -> list[Path]:
     return folded_csvs(samples_dir, tmp_path_factory.mktemp("csv"))
