@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from model_checkpoints import TINY_MODEL, write_checkpoint
 from sklearn.metrics import average_precision_score, log_loss, roc_auc_score
 
 from facecutout.cli import main
@@ -19,21 +20,6 @@ from facecutout.evaluation.aggregate import ConfidentRule, aggregate, confident_
 from facecutout.evaluation.evaluate import evaluate
 from facecutout.evaluation.metrics import METRIC_KEYS, compute_metrics
 from facecutout.train.checkpoint import load_classifier
-from facecutout.train.config import TrainConfig
-from facecutout.train.module import DeepfakeClassifier
-
-MODEL = "mobilenetv3_small_050"
-
-
-def write_checkpoint(path: Path, model_name: str = MODEL, image_size: int = 64) -> Path:
-    """A checkpoint in the training format (state_dict + the config in hyper_parameters)."""
-    config = TrainConfig().with_overrides(
-        [f"model.name={model_name}", "model.pretrained=false", f"data.image_size={image_size}"]
-    )
-    torch.manual_seed(0)
-    model = DeepfakeClassifier(config.to_dict())
-    torch.save({"state_dict": model.state_dict(), "hyper_parameters": dict(model.hparams)}, path)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +182,7 @@ def test_checkpoint_of_another_architecture_is_a_checkpoint_error(checkpoint, tm
         load_classifier(checkpoint, model_name="resnet10t")
     other = write_checkpoint(tmp_path / "other.ckpt", model_name="resnet10t")
     content = torch.load(other, weights_only=True)
-    content["hyper_parameters"]["config"]["model"]["name"] = MODEL
+    content["hyper_parameters"]["config"]["model"]["name"] = TINY_MODEL
     torch.save(content, tmp_path / "lying.ckpt")
     with pytest.raises(CheckpointError, match="lying.ckpt does not match"):
         load_classifier(tmp_path / "lying.ckpt")

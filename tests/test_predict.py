@@ -8,29 +8,20 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-import torch
+from model_checkpoints import write_checkpoint
 
 from facecutout.cli import main
 from facecutout.errors import DataError
 from facecutout.evaluation.aggregate import confident_score
 from facecutout.predict.inputs import collect_inputs
 from facecutout.predict.predict import crop_faces, predict
-from facecutout.train.config import TrainConfig
-from facecutout.train.module import DeepfakeClassifier
 
 FRAMES = 8
 
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory) -> Path:
-    config = TrainConfig().with_overrides(
-        ["model.name=mobilenetv3_small_050", "model.pretrained=false", "data.image_size=64"]
-    )
-    torch.manual_seed(0)
-    model = DeepfakeClassifier(config.to_dict())
-    path = tmp_path_factory.mktemp("ckpt") / "model.ckpt"
-    torch.save({"state_dict": model.state_dict(), "hyper_parameters": dict(model.hparams)}, path)
-    return path
+    return write_checkpoint(tmp_path_factory.mktemp("ckpt") / "model.ckpt")
 
 
 @pytest.fixture(scope="module")
