@@ -39,8 +39,9 @@ def face_zones(points: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, 
     y0, y1 = points[:, 1].min(), points[:, 1].max()
     inner = (cols >= x0) & (cols <= x1) & (rows >= y0) & (rows <= y1)
     center = points.mean(axis=0)
-    ellipse = ((cols - center[0]) / (1.3 * eye_distance)) ** 2 + ((rows - center[1]) / (1.8 * eye_distance)) ** 2
-    return inner, ellipse > 1.0
+    across = (cols - center[0]) / (1.3 * eye_distance)
+    along = (rows - center[1]) / (1.8 * eye_distance)
+    return inner, across**2 + along**2 > 1.0
 
 
 def main() -> None:
@@ -50,7 +51,7 @@ def main() -> None:
         "--examples-out",
         type=Path,
         default=Path("build/diff_level_examples.png"),
-        help="example panel of shared crops (kept out of the repository: the samples are not redistributable)",
+        help="example panel of shared crops (kept out of the repository: the samples may not be shared)",
     )
     args = parser.parse_args()
     fakes = real_fakes()
