@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 
-from facecutout.cutout.fill import Fill, check_fill
+from facecutout.cutout.fill import Fill, check_fill, constant_fill_values
 from facecutout.errors import InvalidInputError
 
 TENSOR_FILL_MODES = ("random", "random_uniform")
@@ -27,15 +26,8 @@ def resolve_fill(fill: object, images: torch.Tensor) -> str | torch.Tensor:
     checked = check_tensor_fill(fill)
     if isinstance(checked, str):
         return checked
-    channels = images.shape[1]
-    values = np.asarray(checked, dtype=np.float64).reshape(-1)
-    if values.size not in (1, channels):
-        raise InvalidInputError(f"fill has {values.size} values but the images have {channels} channel(s)")
-    if images.dtype == torch.uint8:
-        if values.min() < 0 or values.max() > 255:
-            raise InvalidInputError(f"fill must be within 0..255 for uint8 images, got {fill!r}")
-        values = np.rint(values)
-    return torch.tensor(np.broadcast_to(values, (channels,)).copy(), device=images.device).to(images.dtype)
+    values = constant_fill_values(checked, images.shape[1], images.dtype == torch.uint8)
+    return torch.tensor(values, device=images.device).to(images.dtype)
 
 
 def noise(shape: tuple[int, ...], like: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:

@@ -9,11 +9,11 @@ from torch import nn
 
 from facecutout.batched.fill import check_tensor_fill
 from facecutout.batched.functional import batch_face_cutout
-from facecutout.batched.validation import check_generator, check_probability
+from facecutout.batched.validation import check_generator
 from facecutout.cutout.fill import Fill
 from facecutout.cutout.regions import HULL_STRATEGIES, SENSORY_FEATURES
 from facecutout.cutout.selection import check_choices, check_variant
-from facecutout.cutout.validation import check_threshold
+from facecutout.cutout.validation import check_threshold, check_unit_interval
 
 
 class BatchFaceCutout(nn.Module):
@@ -37,7 +37,7 @@ class BatchFaceCutout(nn.Module):
         self.variant = check_variant(variant)
         self.threshold = check_threshold(threshold)
         self.fill = check_tensor_fill(fill)
-        self.p = check_probability(p)
+        self.p = check_unit_interval(p, "p")
         self.features = check_choices(features, SENSORY_FEATURES, "features")
         self.strategies = check_choices(strategies, HULL_STRATEGIES, "strategies")
 

@@ -79,14 +79,3 @@ def check_generator(generator: object, device: torch.device) -> torch.Generator 
             f"create it with torch.Generator(device={device.type!r})"
         )
     return generator
-
-
-def check_probability(p: object) -> float:
-    """Return ``p`` as a float in [0, 1]."""
-    try:
-        value = float(p)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InvalidInputError(f"p must be a probability in [0, 1], got {p!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise InvalidInputError(f"p must be in [0, 1], got {value}")
-    return value

@@ -47,17 +47,20 @@ def resolve_fill(fill: Fill, image: np.ndarray) -> Fill:
         if image.dtype == np.uint8 and not 0 <= fill <= 255:
             raise InvalidInputError(f"fill must be within 0..255 for a uint8 image, got {fill!r}")
         return round(fill) if image.dtype == np.uint8 else fill
-    channels = 1 if image.ndim == 2 else image.shape[2]
+    values = constant_fill_values(fill, 1 if image.ndim == 2 else image.shape[2], image.dtype == np.uint8)
+    return values.astype(image.dtype)[0] if image.ndim == 2 else values.astype(image.dtype)
+
+
+def constant_fill_values(fill: Fill, channels: int, uint8: bool) -> np.ndarray:
+    """A constant fill as ``channels`` float64 values, checked (and rounded) for uint8 pixels."""
     values = np.asarray(fill, dtype=np.float64).reshape(-1)
     if values.size not in (1, channels):
         raise InvalidInputError(f"fill has {values.size} values but the image has {channels} channel(s)")
-    if image.dtype == np.uint8:
+    if uint8:
         if values.min() < 0 or values.max() > 255:
             raise InvalidInputError(f"fill must be within 0..255 for a uint8 image, got {fill!r}")
         values = np.rint(values)
-    if image.ndim == 2:
-        return values.astype(image.dtype)[0]
-    return np.broadcast_to(values, (channels,)).astype(image.dtype)
+    return np.broadcast_to(values, (channels,)).copy()
 
 
 def _noise(shape: tuple[int, ...], dtype: np.dtype, rng: np.random.Generator) -> np.ndarray:

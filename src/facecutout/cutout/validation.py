@@ -47,15 +47,20 @@ def check_landmarks(landmarks: object, height: int, width: int, name: str = "lan
     return np.clip(points, 0, (width - 1, height - 1))
 
 
-def check_threshold(threshold: object, name: str = "threshold") -> float:
-    """Return ``threshold`` as a float in [0, 1]."""
+def check_unit_interval(value: object, name: str) -> float:
+    """Return ``value`` as a float in [0, 1] (a share or a probability)."""
     try:
-        value = float(threshold)  # type: ignore[arg-type]
+        number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise InvalidInputError(f"{name} must be a number in [0, 1], got {threshold!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise InvalidInputError(f"{name} must be in [0, 1], got {value}")
-    return value
+        raise InvalidInputError(f"{name} must be a number in [0, 1], got {value!r}") from None
+    if not 0.0 <= number <= 1.0:
+        raise InvalidInputError(f"{name} must be in [0, 1], got {number}")
+    return number
+
+
+def check_threshold(threshold: object) -> float:
+    """Return the overlap threshold as a float in [0, 1]."""
+    return check_unit_interval(threshold, "threshold")
 
 
 def check_diff(diff: object, height: int, width: int, name: str = "diff") -> np.ndarray:
