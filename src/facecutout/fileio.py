@@ -76,3 +76,16 @@ def write_npy(path: str | os.PathLike, array: np.ndarray) -> None:
     buffer = io.BytesIO()
     np.save(buffer, array)
     atomic_write_bytes(path, buffer.getvalue())
+
+
+def read_yaml_mapping(path: str | os.PathLike, what: str) -> dict:
+    """The mapping a YAML file holds ({} for an empty file); DataError naming ``what`` and the file."""
+    import yaml
+
+    try:
+        values = yaml.safe_load(Path(path).read_text())
+    except (OSError, yaml.YAMLError) as error:
+        raise DataError(f"cannot read {what} {path}: {error}") from None
+    if values is not None and not isinstance(values, dict):
+        raise DataError(f"{what} {path} must be a mapping, got {type(values).__name__}")
+    return values or {}

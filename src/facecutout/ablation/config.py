@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from facecutout.errors import DataError, InvalidInputError
+from facecutout.fileio import read_yaml_mapping
 
 VALIDATION = "validation"
 """The name of the evaluation on the training data's validation fold."""
@@ -103,12 +102,9 @@ class AblationConfig:
 
     @classmethod
     def from_yaml(cls, path: str | os.PathLike) -> AblationConfig:
-        try:
-            values = yaml.safe_load(Path(path).read_text())
-        except (OSError, yaml.YAMLError) as error:
-            raise DataError(f"cannot read ablation config {path}: {error}") from None
-        if not isinstance(values, dict):
-            raise DataError(f"ablation config {path} must be a mapping")
+        values = read_yaml_mapping(path, "ablation config")
+        if not values:
+            raise DataError(f"ablation config {path} is empty")
         return cls.from_dict(values, str(path))
 
     @property

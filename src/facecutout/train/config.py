@@ -7,13 +7,13 @@ import os
 import types
 import typing
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from facecutout.data.augment import check_augmentation
 from facecutout.errors import InvalidInputError
+from facecutout.fileio import read_yaml_mapping
 
 
 @dataclass
@@ -107,15 +107,7 @@ class TrainConfig:
     @classmethod
     def from_yaml(cls, path: str | os.PathLike) -> TrainConfig:
         """Read a YAML file of the same nested structure (missing keys keep their defaults)."""
-        from facecutout.errors import DataError
-
-        try:
-            values = yaml.safe_load(Path(path).read_text())
-        except (OSError, yaml.YAMLError) as error:
-            raise DataError(f"cannot read config {path}: {error}") from None
-        if values is not None and not isinstance(values, dict):
-            raise DataError(f"config {path} must be a mapping, got {type(values).__name__}")
-        return cls.from_dict(values or {})
+        return cls.from_dict(read_yaml_mapping(path, "config"))
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
