@@ -25,6 +25,7 @@ import torch
 
 from facecutout import binarize_diff, face_cutout
 from facecutout.batched import batch_face_cutout
+from facecutout.data.table import load_samples
 from facecutout.fileio import read_grey, read_rgb
 from facecutout.offline import configure_offline
 
@@ -35,27 +36,21 @@ CASES = (("5-pt", "sensory"), ("68-pt", "sensory"), ("68-pt", "convex_hull"), ("
 def load_fakes(samples: Path, size: int) -> list[dict]:
     """Fake crops resized to size x size with their 5 landmarks and manipulated region."""
     fakes = []
-    for dataset in ("celebdf", "ffpp"):
-        table = pd.read_csv(samples / f"{dataset}.csv", dtype=str)
-        for row in table[table["label"] == "1"].itertuples():
-            stem = Path(row.file).stem
-            root = samples / dataset
-            image = root / "face_crops" / row.video / row.file
-            diff = root / "diffs" / row.video / f"{stem}_diff.png"
-            landmarks = root / "original_landmarks" / row.original / f"{stem}.npy"
-            if not (image.is_file() and diff.is_file() and landmarks.is_file()):
-                continue
-            rgb = read_rgb(image)
-            scale = np.array([size / rgb.shape[1], size / rgb.shape[0]])
-            fakes.append(
-                {
-                    "image": cv2.resize(rgb, (size, size), interpolation=cv2.INTER_AREA),
-                    "mask": binarize_diff(
-                        cv2.resize(read_grey(diff), (size, size), interpolation=cv2.INTER_AREA)
-                    ),
-                    "5-pt": np.load(landmarks).astype(np.float64) * scale,
-                }
-            )
+    rows, _ = load_samples(samples, ["celebdf.csv", "ffpp.csv"])
+    for row in rows:
+        if row.label != 1 or row.diff is None or row.landmarks is None:
+            continue
+        rgb = read_rgb(row.image)
+        scale = np.array([size / rgb.shape[1], size / rgb.shape[0]])
+        fakes.append(
+            {
+                "image": cv2.resize(rgb, (size, size), interpolation=cv2.INTER_AREA),
+                "mask": binarize_diff(
+                    cv2.resize(read_grey(row.diff), (size, size), interpolation=cv2.INTER_AREA)
+                ),
+                "5-pt": np.load(row.landmarks).astype(np.float64) * scale,
+            }
+        )
     return fakes
 
 

@@ -18,9 +18,9 @@ os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 
 import albumentations as A  # noqa: E402
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 
 import facecutout  # noqa: E402
+from facecutout.data.table import load_samples
 from facecutout.fileio import read_grey, read_rgb  # noqa: E402
 from facecutout.landmarks import get_detector, primary_face  # noqa: E402
 
@@ -29,24 +29,16 @@ DEFAULT_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "fac
 
 def load_crops(samples: Path) -> list[dict]:
     """Every crop with its original's 5 landmarks; fakes also carry their diff."""
-    crops = []
-    for dataset in ("celebdf", "ffpp"):
-        table = pd.read_csv(samples / f"{dataset}.csv", dtype=str)
-        for row in table.itertuples():
-            stem = Path(row.file).stem
-            image = samples / dataset / "face_crops" / row.video / row.file
-            landmarks = samples / dataset / "original_landmarks" / row.original / f"{stem}.npy"
-            diff = samples / dataset / "diffs" / row.video / f"{stem}_diff.png"
-            if not (image.is_file() and landmarks.is_file()):
-                continue
-            crops.append(
-                {
-                    "image": read_rgb(image),
-                    "points5": np.load(landmarks).astype(np.float64),
-                    "diff": read_grey(diff) if row.label == "1" and diff.is_file() else None,
-                }
-            )
-    return crops
+    rows, _ = load_samples(samples, ["celebdf.csv", "ffpp.csv"])
+    return [
+        {
+            "image": read_rgb(row.image),
+            "points5": np.load(row.landmarks).astype(np.float64),
+            "diff": read_grey(row.diff) if row.diff is not None else None,
+        }
+        for row in rows
+        if row.landmarks is not None
+    ]
 
 
 def time_per_image(items: Sequence, call: Callable, repeats: int) -> float:

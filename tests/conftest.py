@@ -34,25 +34,16 @@ class FakeSample:
 
 def real_fakes() -> list[FakeSample]:
     """Every fake crop of the shared samples that has its diff and its original's landmarks."""
-    import pandas as pd
+    from facecutout.data.table import load_samples
 
-    samples = []
-    for dataset in ("celebdf", "ffpp"):
-        table = pd.read_csv(SAMPLES / f"{dataset}.csv", dtype=str)
-        for row in table[table["label"] == "1"].itertuples():
-            stem = Path(row.file).stem
-            root = SAMPLES / dataset
-            sample = FakeSample(
-                dataset,
-                row.video,
-                row.file,
-                root / "face_crops" / row.video / row.file,
-                root / "diffs" / row.video / f"{stem}_diff.png",
-                root / "original_landmarks" / row.original / f"{stem}.npy",
-            )
-            if sample.image_path.is_file() and sample.diff_path.is_file() and sample.landmarks_path.is_file():
-                samples.append(sample)
-    return samples
+    samples, _ = load_samples(SAMPLES, ["celebdf.csv", "ffpp.csv"])
+    return [
+        FakeSample(
+            sample.dataset, sample.video, sample.image.name, sample.image, sample.diff, sample.landmarks
+        )
+        for sample in samples
+        if sample.label == 1 and sample.diff is not None and sample.landmarks is not None
+    ]
 
 
 @pytest.fixture(scope="session")

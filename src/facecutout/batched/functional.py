@@ -12,7 +12,7 @@ from facecutout.batched.raster import span_pixels
 from facecutout.batched.selection import select_spans
 from facecutout.batched.validation import check_generator, check_images, check_landmarks, check_masks
 from facecutout.cutout.fill import Fill
-from facecutout.cutout.manipulation import DEFAULT_DIFF_LEVEL
+from facecutout.cutout.manipulation import DEFAULT_DIFF_LEVEL, check_diff_level
 from facecutout.cutout.regions import HULL_STRATEGIES, SENSORY_FEATURES
 from facecutout.cutout.selection import check_choices, check_variant
 from facecutout.cutout.validation import check_threshold
@@ -34,9 +34,7 @@ def binarize_diffs(diffs: torch.Tensor, level: int = DEFAULT_DIFF_LEVEL) -> torc
         return diffs
     if diffs.dtype != torch.uint8:
         raise InvalidInputError(f"diffs must be uint8 (0..255 SSIM difference) or bool, got {diffs.dtype}")
-    if not isinstance(level, int) or isinstance(level, bool) or not 0 <= level <= 255:
-        raise InvalidInputError(f"level must be an integer grey level in [0, 255], got {level!r}")
-    return diffs >= level
+    return diffs >= check_diff_level(level)
 
 
 def default_first_step(device: torch.device) -> int:

@@ -17,6 +17,13 @@ from facecutout.errors import InvalidInputError
 DEFAULT_DIFF_LEVEL = 40
 
 
+def check_diff_level(level: object) -> int:
+    """Return ``level`` if it is an integer grey level in [0, 255]."""
+    if not isinstance(level, (int, np.integer)) or isinstance(level, bool) or not 0 <= level <= 255:
+        raise InvalidInputError(f"level must be an integer grey level in [0, 255], got {level!r}")
+    return int(level)
+
+
 def binarize_diff(diff: np.ndarray, level: int = DEFAULT_DIFF_LEVEL, open_radius: int = 0) -> np.ndarray:
     """Return the manipulated region (bool, H x W) of a grey SSIM diff; a bool diff is returned as is."""
     if not isinstance(diff, np.ndarray):
@@ -29,8 +36,7 @@ def binarize_diff(diff: np.ndarray, level: int = DEFAULT_DIFF_LEVEL, open_radius
         return diff
     if diff.dtype != np.uint8:
         raise InvalidInputError(f"diff must be uint8 (0..255) or bool, got {diff.dtype}")
-    if not isinstance(level, (int, np.integer)) or not 0 <= level <= 255:
-        raise InvalidInputError(f"level must be an integer grey level in [0, 255], got {level!r}")
+    check_diff_level(level)
     if not isinstance(open_radius, (int, np.integer)) or open_radius < 0:
         raise InvalidInputError(f"open_radius must be a non-negative integer, got {open_radius!r}")
     region = diff >= level
