@@ -7,7 +7,9 @@ Both versions cut the same real fake crops of the shared samples, resized to SIZ
 their manipulated regions (diff >= 40) so the overlap rule is exercised: 5-point MTCNN landmarks
 (shipped) and 68-point dlib landmarks (detected here, once, untimed). The per-image reference
 (``facecutout.face_cutout`` on numpy arrays, always on the CPU) is timed in the same run; the
-ratio is batched / per-image throughput. Best of REPEATS runs, interleaved.
+ratio is batched / per-image throughput, for the batched call making a copy (as the per-image one
+does) and cutting the batch in place (``inplace=True``, as in a training step). Best of REPEATS runs,
+interleaved.
 """
 
 from __future__ import annotations
@@ -96,25 +98,36 @@ def run_case(
         for item in chosen:
             face_cutout(item["image"], item[points], item["mask"], variant=variant, seed=rng)
 
-    def batched() -> None:
-        batch_face_cutout(images, landmarks, masks, variant=variant, generator=generator)
+    working = images.clone()  # cut in place again and again: the cost does not depend on the pixels
+
+    def batched(inplace: bool) -> None:
+        batch_face_cutout(
+            working if inplace else images,
+            landmarks,
+            masks,
+            variant=variant,
+            generator=generator,
+            inplace=inplace,
+        )
         if device.type == "cuda":
             torch.cuda.synchronize(device)
 
-    batched()  # warm-up (CUDA kernels, allocator)
-    loop_times: list[float] = []
-    batch_times: list[float] = []
+    batched(False)  # warm-up (CUDA kernels, allocator)
+    times: dict[str, list[float]] = {"loop": [], "copy": [], "inplace": []}
     for _ in range(repeats):
-        loop_times.append(seconds(per_image))
-        batch_times.append(seconds(batched))
-    loop_rate, batch_rate = batch / min(loop_times), batch / min(batch_times)
+        times["loop"].append(seconds(per_image))
+        times["copy"].append(seconds(lambda: batched(False)))
+        times["inplace"].append(seconds(lambda: batched(True)))
+    rates = {name: batch / min(values) for name, values in times.items()}
     return {
         "landmarks": points,
         "variant": variant,
         "batch": batch,
-        "per_image_loop_img_s": round(loop_rate),
-        "batched_img_s": round(batch_rate),
-        "ratio": round(batch_rate / loop_rate, 2),
+        "per_image_loop_img_s": round(rates["loop"]),
+        "batched_img_s": round(rates["copy"]),
+        "ratio": round(rates["copy"] / rates["loop"], 2),
+        "batched_inplace_img_s": round(rates["inplace"]),
+        "ratio_inplace": round(rates["inplace"] / rates["loop"], 2),
     }
 
 

@@ -18,7 +18,7 @@ import torch
 from facecutout import binarize_diff
 from facecutout.batched.candidates import Candidates, _halves, sensory_candidates
 from facecutout.batched.geometry import hull_lines
-from facecutout.batched.raster import FEW_EDGES, grouped_row_spans, row_spans, span_pixels
+from facecutout.batched.raster import FEW_EDGES, RowSpans, grouped_row_spans, row_spans, span_pixels
 from facecutout.batched.selection import select_spans
 from facecutout.cutout.regions import (
     BAND_DIVISORS,
@@ -56,16 +56,19 @@ def candidate_masks(candidates: Candidates, height: int, width: int) -> np.ndarr
     batch, count = candidates.points.shape[:2]
     image = torch.arange(batch).repeat_interleave(count)
     rank = torch.arange(count).repeat(batch)
-    rows, left, right = grouped_row_spans(*candidates.lines(image, rank, height, width))
-    table_left = torch.zeros((batch * count, height), dtype=torch.int64)
-    table_right = torch.full((batch * count, height), -1, dtype=torch.int64)
-    filled = right >= left
-    which = torch.arange(batch * count)[:, None].expand_as(rows)[filled]
-    table_left[which, rows[filled]] = left[filled]
-    table_right[which, rows[filled]] = right[filled]
+    spans = grouped_row_spans(*candidates.lines(image, rank, height, width))
     masks = torch.zeros((batch * count, height, width), dtype=torch.bool)
-    masks.view(-1)[span_pixels(table_left, table_right, width)[0]] = True
+    masks.view(-1)[span_pixels(spans, height, width)[0]] = True
     return masks.view(batch, count, height, width).numpy()
+
+
+def spans_by_candidate(spans: RowSpans, count: int) -> list[set[tuple[int, int, int]]]:
+    """The non-empty (row, left, right) of each of ``count`` candidates."""
+    rows: list[set[tuple[int, int, int]]] = [set() for _ in range(count)]
+    for owner, row, left, right in zip(*(part.tolist() for part in spans), strict=True):
+        if right >= left:
+            rows[owner].add((row, left, right))
+    return rows
 
 
 def per_image_mask(polygon: np.ndarray, height: int, width: int) -> np.ndarray:
@@ -181,7 +184,7 @@ def test_sensory_choice_agrees_with_the_per_image_choice(crops, threshold):
     order = torch.tensor(np.stack([rng.permutation(3) for _ in landmarks]))
     candidates = sensory_candidates(torch.tensor(landmarks), order, SENSORY_FEATURES)
     enabled = torch.ones(len(landmarks), dtype=torch.bool)
-    _, _, chosen = select_spans(candidates, torch.tensor(masks), threshold, enabled, SIZE, SIZE, 1)
+    _, chosen = select_spans(candidates, torch.tensor(masks), threshold, enabled, SIZE, SIZE, 1)
     agree = deeper = 0
     for index, points in enumerate(landmarks):
         polygons = per_image_bands(points, order[index].tolist())
@@ -211,21 +214,10 @@ def test_grouped_row_spans_equal_the_plain_row_spans():
     candidates = Candidates.hulls(torch.tensor(points), present)
     lines, counts, boxes = candidates.lines(torch.arange(60), torch.zeros(60, dtype=torch.int64), 64, 64)
     assert bool((counts > FEW_EDGES).any()) and bool((counts <= FEW_EDGES).any())
-    plain = row_spans(lines, boxes)
-    grouped = grouped_row_spans(lines, counts, boxes)
-    filled = 0
-    for index in range(60):
-        spans = [
-            {
-                (row, left, right)
-                for row, left, right in zip(*(part[index].tolist() for part in result), strict=True)
-                if right >= left
-            }
-            for result in (plain, grouped)
-        ]
-        assert spans[0] == spans[1], f"candidate {index}"
-        filled += bool(spans[0])
-    assert filled >= 50
+    plain = spans_by_candidate(row_spans(lines, boxes), 60)
+    grouped = spans_by_candidate(grouped_row_spans(lines, counts, boxes), 60)
+    assert plain == grouped
+    assert sum(bool(rows) for rows in plain) >= 50
 
 
 @pytest.mark.parametrize("feature", SENSORY_FEATURES)
@@ -244,11 +236,9 @@ def test_a_single_feature_without_mask_cuts_its_thickest_band(crops, feature):
 def test_row_spans_of_a_nearly_horizontal_line_stay_in_the_box():
     """Bounds far beyond the int64 range (a ~ 1e-300) are clamped to the box, not wrapped."""
     lines = torch.tensor([[[6e-300, 1.0, -10.0]], [[1.0, 0.0, -3.0]]], dtype=torch.float64)
-    rows, left, right = row_spans(lines, torch.tensor([[0, 0, 19, 19], [0, 0, 19, 19]]))
-    filled = right >= left
-    assert filled[0].tolist() == [row >= 10 for row in range(20)]
-    assert left[0][filled[0]].tolist() == [0] * 10 and right[0][filled[0]].tolist() == [19] * 10
-    assert left[1].tolist() == [3] * 20 and right[1].tolist() == [19] * 20
+    first, second = spans_by_candidate(row_spans(lines, torch.tensor([[0, 0, 19, 19], [0, 0, 19, 19]])), 2)
+    assert first == {(row, 0, 19) for row in range(10, 20)}
+    assert second == {(row, 3, 19) for row in range(20)}
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 import torch
 
-from facecutout.batched.geometry import bounding_boxes, compact_lines, hull_lines, widen_lines
+from facecutout.batched.geometry import (
+    bounding_boxes,
+    compact_lines,
+    convex_quad_lines,
+    hull_lines,
+    widen_lines,
+)
 from facecutout.cutout.face_points import OUTLINE_68
 from facecutout.cutout.regions import BAND_DIVISORS, MIN_RUN, SENSORY_FEATURES
 
@@ -74,16 +80,23 @@ class Candidates:
         ``rank`` (A,) of images ``image`` (A,)."""
         points, present, cut = self.points[image, rank], self.present[image, rank], self.cut[image, rank]
         is_cut = (cut != 0).any(-1)
+        quad_lines, quad = _quad_lines(points, present)
+        quad &= ~is_cut
         parts = []
-        plain = (~is_cut).nonzero(as_tuple=True)[0]
-        if len(plain):
-            parts.append((plain, _hull_lines(points[plain], present[plain])))
-        halves = is_cut.nonzero(as_tuple=True)[0]
-        if len(halves):
-            parts.append((halves, torch.cat([self.shared[image[halves]], cut[halves, None]], 1)))
-        lines = points.new_zeros((len(image), max(part.shape[1] for _, part in parts), 3))
-        for rows, part in parts:
-            lines[rows, : part.shape[1]] = part
+        for group, group_lines in (
+            (quad, lambda rows: quad_lines[rows]),
+            (~quad & ~is_cut, lambda rows: _hull_lines(points[rows], present[rows])),
+            (is_cut, lambda rows: torch.cat([self.shared[image[rows]], cut[rows, None]], 1)),
+        ):
+            rows = group.nonzero(as_tuple=True)[0]
+            if len(rows):
+                parts.append((rows, group_lines(rows)))
+        if len(parts) == 1:
+            lines = parts[0][1]
+        else:
+            lines = points.new_zeros((len(image), max(part.shape[1] for _, part in parts), 3))
+            for rows, part in parts:
+                lines[rows, : part.shape[1]] = part
         lines, counts = compact_lines(widen_lines(lines))
         return lines[:, : max(int(counts.max()), 1)], counts, bounding_boxes(points, present, height, width)
 
@@ -110,6 +123,15 @@ def choose(flags: torch.Tensor, when_true: Candidates, when_false: Candidates) -
         torch.where(pick[..., None], when_true.cut, when_false.cut),
         when_true.shared,
     )
+
+
+def _quad_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Edge lines (A, 4, 3) of the candidates whose points are exactly 4 present vertices of a strictly
+    convex polygon in cyclic order (bands), and which candidates (A,) those are."""
+    if points.shape[1] < 4:
+        return points.new_zeros((len(points), 4, 3)), present.new_zeros(len(points))
+    lines, convex = convex_quad_lines(points[:, :4])
+    return lines, convex & present[:, :4].all(1) & (present.sum(1) == 4)
 
 
 def _hull_lines(points: torch.Tensor, present: torch.Tensor) -> torch.Tensor:

@@ -39,24 +39,38 @@ def noise(shape: tuple[int, ...], like: torch.Tensor, generator: torch.Generator
 
 def fill_pixels(
     images: torch.Tensor,
+    regions: torch.Tensor,
     pixels: torch.Tensor,
+    line_images: torch.Tensor,
     lines: torch.Tensor,
     fill: str | torch.Tensor,
     generator: torch.Generator | None,
+    inplace: bool = False,
 ) -> torch.Tensor:
-    """A contiguous copy of ``images`` (B, C, H, W) with some pixels filled in every channel.
+    """``images`` (B, C, H, W) with the pixels of ``regions`` (B, H, W) filled in every channel: a
+    contiguous copy, or ``images`` itself if ``inplace``.
 
     Args:
-        pixels: flat indices of the pixels into a (B, H, W) array; lines: their rows' flat
-            indices into (B, H) (both from :func:`facecutout.batched.raster.span_pixels`).
+        pixels: flat indices of the region pixels into a (B, H, W) array and lines: the index of
+            each pixel's row (both from :func:`facecutout.batched.raster.span_pixels`);
+            line_images: the image of each row.
         fill: from :func:`resolve_fill`; "random" draws (C, pixels) values in the order listed.
     """
+    if not isinstance(fill, str) and not images.dtype.is_floating_point and not bool(fill.any()):
+        # Zeros in one pass over the batch (not for floating point, where NaN * 0 stays NaN).
+        keep = regions.logical_not().view(torch.uint8)[:, None]
+        if inplace:
+            return images.mul_(keep)
+        return torch.mul(
+            images, keep, out=torch.empty(images.shape, dtype=images.dtype, device=images.device)
+        )
     batch, channels, height, width = images.shape
     plane = height * width
-    output = images.clone(memory_format=torch.contiguous_format)
-    line_image = torch.arange(batch, device=images.device).repeat_interleave(height)
+    direct = inplace and images.is_contiguous()
+    output = images if direct else images.clone(memory_format=torch.contiguous_format)
+    pixel_images = torch.index_select(line_images, 0, lines)
     # Flat index of each pixel in every channel of a (B, C, H, W) array, channel-major: (C, pixels).
-    first_channel = pixels + torch.index_select(line_image * ((channels - 1) * plane), 0, lines)
+    first_channel = pixels + pixel_images * ((channels - 1) * plane)
     index = first_channel + (torch.arange(channels, device=images.device) * plane)[:, None]
     if not isinstance(fill, str):
         values = fill[:, None].expand(-1, len(pixels))
@@ -64,6 +78,6 @@ def fill_pixels(
         values = noise((channels, len(pixels)), images, generator)
     else:
         colours = noise((batch, channels), images, generator)
-        values = torch.index_select(colours, 0, torch.index_select(line_image, 0, lines)).T
+        values = torch.index_select(colours, 0, pixel_images).T
     output.view(-1).scatter_(0, index.reshape(-1), values.reshape(-1))
-    return output
+    return images.copy_(output) if inplace and not direct else output

@@ -103,3 +103,29 @@ def compact_lines(lines: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     used = (lines != 0).any(-1)
     order = torch.sort(used.to(torch.int8), dim=-1, descending=True, stable=True).indices
     return torch.gather(lines, -2, order[..., None].expand_as(lines)), used.sum(-1)
+
+
+def convex_quad_lines(points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Edge lines of quadrilaterals given as vertices in cyclic order, where they are strictly convex.
+
+    Args:
+        points: (A, 4, 2) integer-valued (x, y) vertices, in either direction around the polygon.
+
+    Returns:
+        lines (A, 4, 3) in the convention of :func:`hull_lines` (inside: a * x + b * y + c >= 0,
+        exact, one line per edge, scaled by the edge length as there) and flags (A,): whether the
+        vertices turn strictly the same way at every corner, i.e. form a strictly convex polygon
+        whose hull edges are exactly these lines. Lines of unflagged quadrilaterals are meaningless.
+
+    Bands are such quadrilaterals: this spares them the general hull.
+    """
+    exact = points.round().to(torch.int64)
+    edges = torch.roll(exact, -1, dims=1) - exact  # edge i runs from vertex i to vertex i + 1
+    edge_x, edge_y = edges.unbind(-1)
+    turns = edge_x * torch.roll(edge_y, -1, dims=1) - edge_y * torch.roll(edge_x, -1, dims=1)
+    clockwise = (turns > 0).all(1)
+    convex = clockwise | (turns < 0).all(1)
+    orientation = torch.where(clockwise, 1, -1)[:, None]
+    x, y = exact.unbind(-1)
+    lines = torch.stack([-edge_y, edge_x, edge_y * x - edge_x * y], dim=-1) * orientation[..., None]
+    return lines.to(points.dtype), convex

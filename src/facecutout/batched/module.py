@@ -14,6 +14,7 @@ from facecutout.cutout.fill import Fill
 from facecutout.cutout.regions import HULL_STRATEGIES, SENSORY_FEATURES
 from facecutout.cutout.selection import check_choices, check_variant
 from facecutout.cutout.validation import check_threshold, check_unit_interval
+from facecutout.errors import InvalidInputError
 
 
 class BatchFaceCutout(nn.Module):
@@ -21,7 +22,8 @@ class BatchFaceCutout(nn.Module):
 
     ``forward(images, landmarks, masks=None, generator=None) -> (images_out, regions)``: images
     (B, C, H, W) uint8 or float, landmarks (B, 5 or 68, 2) (x, y) pixels, masks (B, H, W) bool
-    manipulated regions or None. Outputs live on the images' device; no gradient flows.
+    manipulated regions or None. Outputs live on the images' device; no gradient flows. With
+    ``inplace=True`` the images are cut in place (the returned images are the input tensor).
     """
 
     def __init__(
@@ -32,6 +34,7 @@ class BatchFaceCutout(nn.Module):
         p: float = 0.5,
         features: Sequence[str] = SENSORY_FEATURES,
         strategies: Sequence[str] = HULL_STRATEGIES,
+        inplace: bool = False,
     ):
         super().__init__()
         self.variant = check_variant(variant)
@@ -40,6 +43,9 @@ class BatchFaceCutout(nn.Module):
         self.p = check_unit_interval(p, "p")
         self.features = check_choices(features, SENSORY_FEATURES, "features")
         self.strategies = check_choices(strategies, HULL_STRATEGIES, "strategies")
+        if not isinstance(inplace, bool):
+            raise InvalidInputError(f"inplace must be True or False, got {inplace!r}")
+        self.inplace = inplace
 
     @torch.no_grad()
     def forward(
@@ -67,7 +73,11 @@ class BatchFaceCutout(nn.Module):
             features=self.features,
             strategies=self.strategies,
             apply_to=apply_to,
+            inplace=self.inplace,
         )
 
     def extra_repr(self) -> str:
-        return f"variant={self.variant!r}, threshold={self.threshold}, fill={self.fill!r}, p={self.p}"
+        return (
+            f"variant={self.variant!r}, threshold={self.threshold}, fill={self.fill!r}, p={self.p}, "
+            f"inplace={self.inplace}"
+        )

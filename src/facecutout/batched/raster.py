@@ -4,10 +4,13 @@ Pixel (x, y) has its centre at integer coordinates (x, y), as in OpenCV's drawin
 pixel is in a candidate iff its centre lies in the candidate's box and passes every line
 a * x + b * y + c >= 0. On row y each line with a != 0 bounds x from one side, so the pixels of a
 convex candidate on a row are one span [left, right]: no per-pixel work is needed to measure a
-candidate, only to paint the chosen one.
+candidate, only to paint the chosen one. Rows are ragged: each candidate lists only the rows of
+its box, so short candidates cost no more than their height.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import torch
 
@@ -15,121 +18,133 @@ ROUNDING_TOLERANCE = 1e-7
 FEW_EDGES = 12
 
 
-def row_spans(lines: torch.Tensor, boxes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Rows (A, h) and inclusive column spans left, right (A, h) of A candidates.
+@dataclass(frozen=True)
+class RowSpans:
+    """Rows of candidates: the pixels ``left[i]`` .. ``right[i]`` (inclusive) of image row ``row[i]``
+    belong to candidate ``owner[i]``; ``right[i] == left[i] - 1`` when the candidate misses that row."""
+
+    owner: torch.Tensor
+    row: torch.Tensor
+    left: torch.Tensor
+    right: torch.Tensor
+
+    def select(self, keep: torch.Tensor) -> RowSpans:
+        """The rows where ``keep`` (R,) bool is set."""
+        index = keep.nonzero(as_tuple=True)[0]
+        return RowSpans(*(torch.index_select(part, 0, index) for part in self))
+
+    def relabel(self, owners: torch.Tensor) -> RowSpans:
+        """The same rows with owner i renamed ``owners[i]``."""
+        return RowSpans(torch.index_select(owners, 0, self.owner), self.row, self.left, self.right)
+
+    def areas(self, count: int) -> torch.Tensor:
+        """(count,) int64 pixels of each owner."""
+        return self.per_owner(self.right - self.left + 1, count)
+
+    def per_owner(self, values: torch.Tensor, count: int) -> torch.Tensor:
+        """(count,) sums of per-row ``values`` (R,) over each owner's rows."""
+        return values.new_zeros(count).index_add_(0, self.owner, values)
+
+    def __iter__(self):
+        return iter((self.owner, self.row, self.left, self.right))
+
+
+def concatenate_spans(parts: list[RowSpans]) -> RowSpans:
+    """The rows of all ``parts`` (at least one) in order."""
+    if len(parts) == 1:
+        return parts[0]
+    return RowSpans(*(torch.cat(pieces) for pieces in zip(*parts, strict=True)))
+
+
+def row_spans(lines: torch.Tensor, boxes: torch.Tensor) -> RowSpans:
+    """Row spans of A candidates: one entry per row of each candidate's box that its lines allow.
 
     Args:
         lines: (A, E, 3) half-plane lines (zero lines always hold), floating point.
         boxes: (A, 4) int64 (x0, y0, x1, y1), clipped to the image.
-
-    Returns:
-        rows = y0 + 0..h-1 with h the tallest box, and int64 spans; a row outside its box or not
-        crossed by the candidate has left > right.
 
     A line with a > 0 bounds x from below on row y at x = u * y + v (u = -b / a, v = -c / a), one
     with a < 0 from above; a line with a = 0 bounds the rows. A pixel centre exactly on a line
     counts as inside: bounds are rounded inward only beyond a tolerance far below the 1 / |a|
     spacing of the rational bounds of integer lines.
     """
-    extent = (boxes[:, 3] - boxes[:, 1] + 1).clamp(min=0)
-    height = int(extent.max()) if len(boxes) else 0
-    rows = boxes[:, 1:2] + torch.arange(height, device=boxes.device)
     a, b, c = lines.unbind(-1)
     inf = torch.tensor(float("inf"), dtype=lines.dtype, device=lines.device)
     divisor = torch.where(a == 0, 1, a)
     slope, offset = -b / divisor, -c / divisor
     from_left, from_right = a > 0, a < 0
-    y = rows.to(lines.dtype)[:, :, None]
-    lower = torch.addcmul(
-        torch.where(from_left, offset, -inf)[:, None], torch.where(from_left, slope, 0)[:, None], y
-    )
-    upper = torch.addcmul(
-        torch.where(from_right, offset, inf)[:, None], torch.where(from_right, slope, 0)[:, None], y
-    )
+    bounds = torch.stack(
+        [
+            torch.where(from_left, slope, 0),
+            torch.where(from_left, offset, -inf),
+            torch.where(from_right, slope, 0),
+            torch.where(from_right, offset, inf),
+        ],
+        1,
+    )  # (A, 4, E)
+    first_row, last_row = _row_range(a, b, c, boxes)
+    heights = (last_row - first_row + 1).clamp(min=0)
+    total = int(heights.sum())
+    owner = torch.repeat_interleave(torch.arange(len(boxes), device=boxes.device), heights, output_size=total)
+    starts = torch.cumsum(heights, 0) - heights
+    row = torch.arange(total, device=boxes.device) - torch.index_select(starts - first_row, 0, owner)
+    coefficients = torch.index_select(bounds, 0, owner)
+    y = row.to(lines.dtype)[:, None]
+    lower = torch.addcmul(coefficients[:, 1], coefficients[:, 0], y).amax(-1)
+    upper = torch.addcmul(coefficients[:, 3], coefficients[:, 2], y).amin(-1)
     # Clamped to the box (one past it for empty rows) before the integer conversion: a nearly
     # horizontal cut line puts its bounds far beyond the int64 range.
-    first, last = boxes[:, 0:1].to(lines.dtype), boxes[:, 2:3].to(lines.dtype)
-    left = torch.clamp((lower.amax(-1) - ROUNDING_TOLERANCE).ceil(), first, last + 1)
-    right = torch.clamp((upper.amin(-1) + ROUNDING_TOLERANCE).floor(), first - 1, last)
-    # Lines with a = 0 keep the rows where b * y + c >= 0.
+    box = torch.index_select(boxes, 0, owner).to(lines.dtype)
+    left = torch.clamp((lower - ROUNDING_TOLERANCE).ceil(), box[:, 0], box[:, 2] + 1).to(torch.int64)
+    right = torch.clamp((upper + ROUNDING_TOLERANCE).floor(), box[:, 0] - 1, box[:, 2]).to(torch.int64)
+    return RowSpans(owner, row, left, torch.maximum(right, left - 1))
+
+
+def _row_range(
+    a: torch.Tensor, b: torch.Tensor, c: torch.Tensor, boxes: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """First and last rows (A,) int64 of each box that its lines with a = 0 (b * y + c >= 0) keep."""
+    inf = torch.tensor(float("inf"), dtype=a.dtype, device=a.device)
     level = -c / torch.where(b == 0, 1, b)
     flat = (a == 0) & (b != 0)
-    top = (torch.where(flat & (b > 0), level, -inf).amax(-1, keepdim=True) - ROUNDING_TOLERANCE).ceil()
-    bottom = (torch.where(flat & (b < 0), level, inf).amin(-1, keepdim=True) + ROUNDING_TOLERANCE).floor()
-    blocked = (y[..., 0] < top) | (y[..., 0] > bottom) | (rows > boxes[:, 3:4])
-    left, right = left.to(torch.int64), right.to(torch.int64)
-    return rows, left, torch.where(blocked, left - 1, right)
+    top = (torch.where(flat & (b > 0), level, -inf).amax(-1) - ROUNDING_TOLERANCE).ceil()
+    bottom = (torch.where(flat & (b < 0), level, inf).amin(-1) + ROUNDING_TOLERANCE).floor()
+    y0, y1 = boxes[:, 1].to(a.dtype), boxes[:, 3].to(a.dtype)
+    return torch.clamp(top, y0, y1 + 1).to(torch.int64), torch.clamp(bottom, y0 - 1, y1).to(torch.int64)
 
 
-def grouped_row_spans(
-    lines: torch.Tensor, counts: torch.Tensor, boxes: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def grouped_row_spans(lines: torch.Tensor, counts: torch.Tensor, boxes: torch.Tensor) -> RowSpans:
     """:func:`row_spans` of candidates with at most FEW_EDGES lines apart from the others.
 
     ``lines`` (A, E, 3) hold their ``counts`` (A,) non-zero lines first. The cost of row spans is
     rows x lines for every candidate, so the few big polygons (outline halves) should not set it
-    for the many small ones. Rows past a group's tallest box are padded as empty.
+    for the many small ones.
     """
     many = counts > FEW_EDGES
     if not bool(many.any()) or bool(many.all()):
         return row_spans(lines, boxes)
-    groups = [
+    parts = []
+    for index, edges in (
         (many.nonzero(as_tuple=True)[0], lines.shape[1]),
         ((~many).nonzero(as_tuple=True)[0], FEW_EDGES),
-    ]
-    spans = [(index, row_spans(lines[index, :edges], boxes[index])) for index, edges in groups]
-    height = max(rows.shape[1] for _, (rows, _, _) in spans)
-    rows = boxes.new_zeros((len(boxes), height))
-    left = boxes.new_zeros((len(boxes), height))
-    right = boxes.new_full((len(boxes), height), -1)
-    for index, (group_rows, group_left, group_right) in spans:
-        tall = group_rows.shape[1]
-        rows[index, :tall], left[index, :tall], right[index, :tall] = group_rows, group_left, group_right
-    return rows, left, right
+    ):
+        parts.append(row_spans(lines[index, :edges], boxes[index]).relabel(index))
+    return concatenate_spans(parts)
 
 
-def span_areas(left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
-    """(A,) number of pixels of each candidate's spans (A, h)."""
-    return (right - left + 1).clamp(min=0).sum(1)
+def span_pixels(spans: RowSpans, height: int, width: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every pixel of rows whose owners are images, in the order of the rows.
 
-
-def row_prefix_counts(masks: torch.Tensor) -> torch.Tensor:
-    """(B, H, W) inclusive running count of mask pixels along each row, in the narrowest integer type."""
-    width = masks.shape[2]
-    dtype = torch.uint8 if width < 2**8 else torch.int16 if width < 2**15 else torch.int32
-    return masks.view(torch.uint8).cumsum(2, dtype=dtype)
-
-
-def span_counts(
-    prefix: torch.Tensor, images: torch.Tensor, rows: torch.Tensor, left: torch.Tensor, right: torch.Tensor
-) -> torch.Tensor:
-    """(A,) mask pixels inside each candidate's spans, from ``row_prefix_counts`` of the masks."""
-    height, width = prefix.shape[1:]
-    filled = right >= left
-    flat = prefix.view(-1)
-    row_start = (images[:, None] * height + rows.clamp(max=height - 1)) * width
-    last = _take(flat, row_start + right.clamp(0, width - 1)).to(torch.int32)
-    before = _take(flat, row_start + (left - 1).clamp(0, width - 1)).to(torch.int32)
-    before = torch.where(left > 0, before, 0)
-    return torch.where(filled, last - before, 0).sum(1)
-
-
-def span_pixels(left: torch.Tensor, right: torch.Tensor, width: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Every pixel of per-image row spans (B, H), in raster order.
-
-    Returns the pixels' flat indices into a (B, H, W) array and their rows' flat indices into (B, H).
+    Returns the pixels' flat indices into a (B, H, W) array and the index of each pixel's row in ``spans``.
     """
-    lengths = (right - left + 1).clamp(min=0).flatten()
+    lengths = spans.right - spans.left + 1
     total = int(lengths.sum())
-    line = torch.repeat_interleave(torch.arange(len(lengths), device=left.device), lengths, output_size=total)
-    # A pixel's flat index is its row's start (row * W + left) plus its rank among the pixels listed so far
-    # minus the rank of its row's first pixel.
-    line_start = torch.arange(len(lengths), device=left.device) * width + left.flatten()
+    line = torch.repeat_interleave(
+        torch.arange(len(lengths), device=lengths.device), lengths, output_size=total
+    )
+    # A pixel's flat index is its row's start plus its rank among the pixels listed so far minus the
+    # rank of its row's first pixel.
+    line_start = (spans.owner * height + spans.row) * width + spans.left
     line_base = line_start - (torch.cumsum(lengths, 0) - lengths)
-    flat = torch.index_select(line_base, 0, line) + torch.arange(total, device=left.device)
+    flat = torch.index_select(line_base, 0, line) + torch.arange(total, device=lengths.device)
     return flat, line
-
-
-def _take(values: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
-    """values[index] for a 1-D ``values`` and an index of any shape (index_select: fast on CPU)."""
-    return torch.index_select(values, 0, index.reshape(-1)).view(index.shape)

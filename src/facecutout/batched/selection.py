@@ -12,7 +12,8 @@ from __future__ import annotations
 import torch
 
 from facecutout.batched.candidates import Candidates
-from facecutout.batched.raster import grouped_row_spans, row_prefix_counts, span_areas, span_counts
+from facecutout.batched.mask_counts import MaskCounts
+from facecutout.batched.raster import RowSpans, concatenate_spans, grouped_row_spans
 
 
 def select_spans(
@@ -23,23 +24,22 @@ def select_spans(
     height: int,
     width: int,
     first_step: int,
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Row spans left, right (B, H) of each enabled image's first admissible candidate, and its rank (B,).
+) -> tuple[RowSpans, torch.Tensor]:
+    """Row spans of each enabled image's first admissible candidate (owner: the image), and its rank (B,).
 
-    Rows with left > right are empty; an image with no admissible candidate (rank -1) has only
-    empty rows.
+    The rows are in raster order (by image, then row), whatever the steps; an image with no
+    admissible candidate (rank -1) has no rows.
     """
     batch, count = candidates.points.shape[:2]
     device = candidates.points.device
-    left = torch.zeros((batch, height), dtype=torch.int64, device=device)
-    right = torch.full((batch, height), -1, dtype=torch.int64, device=device)
     chosen = torch.full((batch,), -1, dtype=torch.int64, device=device)
     if masks is not None:
-        prefix = row_prefix_counts(masks)
-        totals = prefix[:, :, -1].sum(1, dtype=torch.int64)
+        counts = MaskCounts.of(masks)
+        totals = counts.totals()
         budgets = threshold * totals.to(torch.float64)
         constrained = totals > 0
     pending = enabled.clone()
+    winners = []
     start, step = 0, first_step
     while start < count:
         images = pending.nonzero(as_tuple=True)[0]
@@ -49,32 +49,22 @@ def select_spans(
         start, step = start + step, 2 * step
         image = images.repeat_interleave(len(ranks))
         rank = ranks.repeat(len(images))
-        rows, lefts, rights = grouped_row_spans(*candidates.lines(image, rank, height, width))
-        admissible = span_areas(lefts, rights) > 0
+        spans = grouped_row_spans(*candidates.lines(image, rank, height, width))
+        admissible = spans.areas(len(image)) > 0
         if masks is not None:
-            overlap = span_counts(prefix, image, rows, lefts, rights)
+            overlap = counts.span_counts(spans, image)
             admissible &= ~constrained[image] | (overlap <= budgets[image])
         admissible = admissible.view(len(images), len(ranks))
         found = admissible.any(1)
         first = admissible.to(torch.uint8).argmax(1)
-        winners = torch.arange(len(images), device=device)[found] * len(ranks) + first[found]
-        _store_spans(left, right, image[winners], rows[winners], lefts[winners], rights[winners])
+        winner = torch.zeros(len(image), dtype=torch.bool, device=device)
+        winner[torch.arange(len(images), device=device)[found] * len(ranks) + first[found]] = True
+        winners.append(spans.select(winner[spans.owner]).relabel(image))
         pending[images[found]] = False
         chosen[images[found]] = ranks[first[found]]
-    return left, right, chosen
-
-
-def _store_spans(
-    left: torch.Tensor,
-    right: torch.Tensor,
-    images: torch.Tensor,
-    rows: torch.Tensor,
-    lefts: torch.Tensor,
-    rights: torch.Tensor,
-) -> None:
-    """Write the spans of the winning candidates into the per-image tables (in place)."""
-    filled = rights >= lefts
-    image = images[:, None].expand_as(rows)[filled]
-    row = rows[filled]
-    left[image, row] = lefts[filled]
-    right[image, row] = rights[filled]
+    if not winners:
+        empty = torch.zeros(0, dtype=torch.int64, device=device)
+        return RowSpans(empty, empty, empty, empty), chosen
+    spans = concatenate_spans(winners)
+    order = torch.sort(spans.owner, stable=True).indices
+    return RowSpans(*(torch.index_select(part, 0, order) for part in spans)), chosen
