@@ -16,6 +16,7 @@ import torch
 
 ROUNDING_TOLERANCE = 1e-7
 FEW_EDGES = 12
+FAR = 2.0**40
 
 
 @dataclass(frozen=True)
@@ -69,35 +70,47 @@ def row_spans(lines: torch.Tensor, boxes: torch.Tensor) -> RowSpans:
     spacing of the rational bounds of integer lines.
     """
     a, b, c = lines.unbind(-1)
-    inf = torch.tensor(float("inf"), dtype=lines.dtype, device=lines.device)
     divisor = torch.where(a == 0, 1, a)
     slope, offset = -b / divisor, -c / divisor
-    from_left, from_right = a > 0, a < 0
-    bounds = torch.stack(
-        [
-            torch.where(from_left, slope, 0),
-            torch.where(from_left, offset, -inf),
-            torch.where(from_right, slope, 0),
-            torch.where(from_right, offset, inf),
-        ],
-        1,
-    )  # (A, 4, E)
+    # The box's columns as two more lines: x >= x0 from the left, x <= x1 from the right.
+    zero = slope.new_zeros((len(boxes), 1, 1))
+    first_column = torch.cat([zero, boxes[:, None, 0:1].to(lines.dtype)], 1)
+    last_column = torch.cat([zero, boxes[:, None, 2:3].to(lines.dtype)], 1)
+    lower_lines = torch.cat([_side_lines(slope, offset, a > 0, -float("inf")), first_column], 2)
+    upper_lines = torch.cat([_side_lines(slope, offset, a < 0, float("inf")), last_column], 2)
+    split = lower_lines.shape[2]
+    bounds = torch.cat([lower_lines, upper_lines], 2)  # (A, 2, lower + upper lines)
     first_row, last_row = _row_range(a, b, c, boxes)
     heights = (last_row - first_row + 1).clamp(min=0)
     total = int(heights.sum())
     owner = torch.repeat_interleave(torch.arange(len(boxes), device=boxes.device), heights, output_size=total)
     starts = torch.cumsum(heights, 0) - heights
     row = torch.arange(total, device=boxes.device) - torch.index_select(starts - first_row, 0, owner)
-    coefficients = torch.index_select(bounds, 0, owner)
-    y = row.to(lines.dtype)[:, None]
-    lower = torch.addcmul(coefficients[:, 1], coefficients[:, 0], y).amax(-1)
-    upper = torch.addcmul(coefficients[:, 3], coefficients[:, 2], y).amin(-1)
-    # Clamped to the box (one past it for empty rows) before the integer conversion: a nearly
-    # horizontal cut line puts its bounds far beyond the int64 range.
-    box = torch.index_select(boxes, 0, owner).to(lines.dtype)
-    left = torch.clamp((lower - ROUNDING_TOLERANCE).ceil(), box[:, 0], box[:, 2] + 1).to(torch.int64)
-    right = torch.clamp((upper + ROUNDING_TOLERANCE).floor(), box[:, 0] - 1, box[:, 2]).to(torch.int64)
+    slopes, offsets = torch.index_select(bounds, 0, owner).unbind(1)
+    bound = torch.addcmul(offsets, slopes, row.to(lines.dtype)[:, None])
+    lower, upper = bound[:, :split].amax(-1), bound[:, split:].amin(-1)
+    # Clamped before the integer conversion: a nearly horizontal cut line puts its bounds far
+    # beyond the int64 range (the box lines keep them within it otherwise).
+    left = (lower - ROUNDING_TOLERANCE).ceil().clamp(-FAR, FAR).to(torch.int64)
+    right = (upper + ROUNDING_TOLERANCE).floor().clamp(-FAR, FAR).to(torch.int64)
     return RowSpans(owner, row, left, torch.maximum(right, left - 1))
+
+
+def _side_lines(
+    slope: torch.Tensor, offset: torch.Tensor, side: torch.Tensor, neutral: float
+) -> torch.Tensor:
+    """(A, 2, S) slopes and offsets of the lines where ``side`` (A, E), moved first; S is the most
+    such lines of any candidate (at least 1). Padding lines (slope 0, offset ``neutral``) never bind."""
+    order = torch.sort(side.to(torch.int8), dim=1, descending=True, stable=True).indices
+    order = order[:, : max(int(side.sum(1).max()), 1)]
+    kept = torch.gather(side, 1, order)
+    return torch.stack(
+        [
+            torch.where(kept, torch.gather(slope, 1, order), 0),
+            torch.where(kept, torch.gather(offset, 1, order), neutral),
+        ],
+        1,
+    )
 
 
 def _row_range(
