@@ -198,6 +198,7 @@ def test_binarize_diffs_matches_the_per_image_rule():
         ({"features": ["ears"]}, "features"),
         ({"apply_to": torch.ones(2, dtype=torch.bool)}, "apply_to"),
         ({"candidates_per_step": 0}, "candidates_per_step"),
+        ({"inplace": 1}, "inplace must be True or False"),
     ],
 )
 def test_bad_arguments_are_named(change, message):
@@ -240,3 +241,46 @@ def test_memory_layout_does_not_change_the_result():
         images, landmarks.numpy(), masks, generator=torch.Generator().manual_seed(0)
     )
     assert torch.equal(reference[1], numpy_points[1])
+
+
+@pytest.mark.parametrize("fill", [0, 9, (0, 5, 0), "random", "random_uniform"])
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.float32])
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_inplace_cuts_the_input_exactly_like_the_copy(fill, dtype, channels_last):
+    images, landmarks, masks = random_batch(21, 5, 3, 30, 26, 68, dtype)
+    if dtype.is_floating_point and not isinstance(fill, str):
+        fill = np.asarray(fill, dtype=float) / 10
+        fill = fill.tolist() if fill.ndim else float(fill)
+    if channels_last:
+        images = images.to(memory_format=torch.channels_last)
+    original = images.clone()
+    copy, regions = batch_face_cutout(
+        images, landmarks, masks, fill=fill, generator=torch.Generator().manual_seed(4)
+    )
+    assert torch.equal(images, original)  # the default never touches its input
+    result, inplace_regions = batch_face_cutout(
+        images, landmarks, masks, fill=fill, generator=torch.Generator().manual_seed(4), inplace=True
+    )
+    assert result is images
+    assert torch.equal(result, copy) and torch.equal(inplace_regions, regions)
+    assert int(regions.sum()) > 0 and not torch.equal(images, original)
+
+
+def test_zero_fill_on_uint8_overwrites_every_region_pixel():
+    images = torch.full((3, 3, 24, 24), 255, dtype=torch.uint8)
+    landmarks = torch.tensor([[[6.0, 8.0], [17.0, 8.0], [12.0, 13.0], [8.0, 18.0], [16.0, 18.0]]]).repeat(
+        3, 1, 1
+    )
+    out, regions = batch_face_cutout(images, landmarks, variant="sensory")
+    assert torch.equal(out == 0, regions[:, None].expand_as(out))
+
+
+def test_module_inplace():
+    images, landmarks, masks = random_batch(5, 4, 3, 20, 20, 5, torch.uint8)
+    module = BatchFaceCutout(p=1.0, inplace=True)
+    expected, _ = BatchFaceCutout(p=1.0)(images, landmarks, masks, torch.Generator().manual_seed(1))
+    result, _ = module(images, landmarks, masks, torch.Generator().manual_seed(1))
+    assert result is images and torch.equal(result, expected)
+    assert "inplace=True" in repr(module)
+    with pytest.raises(InvalidInputError, match="inplace"):
+        BatchFaceCutout(inplace="yes")
