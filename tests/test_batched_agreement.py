@@ -58,7 +58,7 @@ def candidate_masks(candidates: Candidates, height: int, width: int) -> np.ndarr
     rank = torch.arange(count).repeat(batch)
     spans = grouped_row_spans(*candidates.lines(image, rank, height, width))
     masks = torch.zeros((batch * count, height, width), dtype=torch.bool)
-    masks.view(-1)[span_pixels(spans, height, width)[0]] = True
+    masks.view(-1)[span_pixels(spans, height, width)] = True
     return masks.view(batch, count, height, width).numpy()
 
 

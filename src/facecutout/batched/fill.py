@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from facecutout.batched.raster import RowSpans
 from facecutout.cutout.fill import Fill, check_fill, constant_fill_values
 from facecutout.errors import InvalidInputError
 
@@ -41,8 +42,7 @@ def fill_pixels(
     images: torch.Tensor,
     regions: torch.Tensor,
     pixels: torch.Tensor,
-    line_images: torch.Tensor,
-    lines: torch.Tensor,
+    spans: RowSpans,
     fill: str | torch.Tensor,
     generator: torch.Generator | None,
     inplace: bool = False,
@@ -51,9 +51,8 @@ def fill_pixels(
     contiguous copy, or ``images`` itself if ``inplace``.
 
     Args:
-        pixels: flat indices of the region pixels into a (B, H, W) array and lines: the index of
-            each pixel's row (both from :func:`facecutout.batched.raster.span_pixels`);
-            line_images: the image of each row.
+        pixels: flat indices of the region pixels into a (B, H, W) array, as listed by
+            :func:`facecutout.batched.raster.span_pixels` from the regions' row ``spans``.
         fill: from :func:`resolve_fill`; "random" draws (C, pixels) values in the order listed.
     """
     if not isinstance(fill, str) and not images.dtype.is_floating_point and not bool(fill.any()):
@@ -68,7 +67,8 @@ def fill_pixels(
     plane = height * width
     direct = inplace and images.is_contiguous()
     output = images if direct else images.clone(memory_format=torch.contiguous_format)
-    pixel_images = torch.index_select(line_images, 0, lines)
+    lengths = spans.right - spans.left + 1
+    pixel_images = torch.repeat_interleave(spans.owner, lengths, output_size=len(pixels))
     # Flat index of each pixel in every channel of a (B, C, H, W) array, channel-major: (C, pixels).
     first_channel = pixels + pixel_images * ((channels - 1) * plane)
     index = first_channel + (torch.arange(channels, device=images.device) * plane)[:, None]

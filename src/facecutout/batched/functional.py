@@ -110,10 +110,10 @@ def batch_face_cutout(
     with torch.no_grad():
         candidates = variant_candidates(points, variant, generator, features, strategies)
         spans, _ = select_spans(candidates, manipulated, limit, enabled, height, width, step)
-        pixels, lines = span_pixels(spans, height, width)
+        pixels = span_pixels(spans, height, width)
         regions = torch.zeros((batch, height, width), dtype=torch.bool, device=images.device)
         regions.view(-1).index_fill_(0, pixels, True)
-        filled = fill_pixels(images, regions, pixels, spans.owner, lines, resolved_fill, generator, inplace)
+        filled = fill_pixels(images, regions, pixels, spans, resolved_fill, generator, inplace)
         return filled, regions
 
 

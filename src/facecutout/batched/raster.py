@@ -145,19 +145,14 @@ def grouped_row_spans(lines: torch.Tensor, counts: torch.Tensor, boxes: torch.Te
     return concatenate_spans(parts)
 
 
-def span_pixels(spans: RowSpans, height: int, width: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Every pixel of rows whose owners are images, in the order of the rows.
-
-    Returns the pixels' flat indices into a (B, H, W) array and the index of each pixel's row in ``spans``.
-    """
+def span_pixels(spans: RowSpans, height: int, width: int) -> torch.Tensor:
+    """Flat indices into a (B, H, W) array of every pixel of rows whose owners are images, row by row."""
     lengths = spans.right - spans.left + 1
     total = int(lengths.sum())
-    line = torch.repeat_interleave(
-        torch.arange(len(lengths), device=lengths.device), lengths, output_size=total
-    )
-    # A pixel's flat index is its row's start plus its rank among the pixels listed so far minus the
-    # rank of its row's first pixel.
+    # A pixel's flat index is its row's start plus its rank among all pixels listed minus the rank of
+    # its row's first pixel.
     line_start = (spans.owner * height + spans.row) * width + spans.left
     line_base = line_start - (torch.cumsum(lengths, 0) - lengths)
-    flat = torch.index_select(line_base, 0, line) + torch.arange(total, device=lengths.device)
-    return flat, line
+    return torch.repeat_interleave(line_base, lengths, output_size=total) + torch.arange(
+        total, device=lengths.device
+    )

@@ -22,6 +22,7 @@ def build_device_cutout(config: DataConfig) -> torch.nn.Module:
         threshold=config.cutout_threshold,
         fill=config.cutout_fill,
         p=1.0,  # the data workers drew Face-Cutout's coin (has_landmarks)
+        inplace=True,  # it cuts a gathered copy of the batch's images
     )
 
 
