@@ -10,10 +10,25 @@ from __future__ import annotations
 
 import torch
 
+INT32_COORDINATE_LIMIT = 2**13
+
 
 def geometry_dtype(device: torch.device) -> torch.dtype:
     """float64 for landmark geometry where the device has it (MPS does not)."""
     return torch.float32 if device.type == "mps" else torch.float64
+
+
+def exact_coordinates(points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """x, y (A, n) of integer-valued points (A, n, 2) in the narrowest exact integer type.
+
+    int32 while every coordinate is below INT32_COORDINATE_LIMIT in magnitude: differences then
+    stay below 2**14, and the hull's cross products (doubled) and the lines' offsets below 2**31.
+    int64 otherwise.
+    """
+    exact = points.round()
+    small = exact.numel() == 0 or float(exact.abs().amax()) < INT32_COORDINATE_LIMIT
+    exact = exact.to(torch.int32 if small else torch.int64)
+    return exact[..., 0], exact[..., 1]
 
 
 def hull_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -25,50 +40,58 @@ def hull_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tenso
 
     Returns:
         lines (A, n, 3) (a, b, c) in the points' dtype, one per point: the hull edge leaving that
-        point, or a zero line; and corner flags (A, n). Every line is exact (integer arithmetic).
+        point if it is a hull corner, else a zero line; and the corner flags (A, n). Every line is
+        exact (integer arithmetic). A single point has no line; the hull of collinear points is the
+        segment between its ends, as two opposite lines.
 
-    Gift wrapping from every point at once: each point picks the most clockwise other point (the
-    farthest one on ties) in a knockout tournament of log2(n) rounds. From a hull corner, where all
-    other points lie within less than a half-turn, this is the next corner, so every hull edge is
-    found; a point keeps its line only if no point lies on the outer side of it, so the rest
-    (interior points, points inside an edge) adds at most redundant supporting lines, which never
-    cut the hull. Repeated points count once.
+    Gift wrapping from every point at once (:func:`_most_clockwise`). From a hull corner, where all
+    other points lie within less than a half-turn, the pick is the next corner, so every hull edge
+    is found. A point is a corner iff no point lies on the outer side of its edge nor behind it on
+    the edge's line: that rules out interior points and points inside an edge, whatever they
+    picked. Repeated points count once.
     """
-    count = points.shape[1]
-    exact = points.round().to(torch.int64)
-    x, y = exact[..., 0], exact[..., 1]
-    same = (x[:, :, None] == x[:, None, :]) & (y[:, :, None] == y[:, None, :])  # (A, i, k)
-    earlier = torch.ones(count, count, dtype=torch.bool, device=points.device).tril(-1)
-    present = present & ~(same & earlier & present[:, None, :]).any(-1)
-
-    # (A, i, k, 4): p_k - p_i as (x, y), its squared length, and whether p_k may follow p_i; the k
-    # axis padded to a power of two with points that may not follow.
-    dx, dy = x[:, None, :] - x[:, :, None], y[:, None, :] - y[:, :, None]
-    usable = (present[:, None, :] & ~same).to(torch.int64)
-    contenders = torch.stack([dx, dy, dx * dx + dy * dy, usable], dim=-1)
+    x, y = exact_coordinates(points)
+    count = x.shape[1]
     slots = 1 << max(count - 1, 0).bit_length()
-    contenders = torch.nn.functional.pad(contenders, (0, 0, 0, slots - count))
-    while contenders.shape[2] > 1:
-        first, second = contenders[:, :, 0::2], contenders[:, :, 1::2]
-        first_x, first_y, first_length, first_usable = first.unbind(-1)
-        second_x, second_y, second_length, second_usable = second.unbind(-1)
-        cross = first_x * second_y - first_y * second_x
-        farther = (
-            (cross == 0) & (first_x * second_x + first_y * second_y > 0) & (second_length > first_length)
-        )
-        take = (second_usable > 0) & ((first_usable == 0) | (cross < 0) | farther)
-        contenders = torch.where(take[..., None], second, first)
-    edge_x, edge_y, _, found = contenders[:, :, 0].unbind(-1)  # (A, i)
-    found = found > 0
+    # (A, i, k): p_k - p_i, the k axis padded to a power of two with absent points; zero vectors
+    # for the points that may not follow p_i (absent or equal to p_i).
+    dx = torch.nn.functional.pad(x, (0, slots - count))[:, None, :] - x[:, :, None]
+    dy = torch.nn.functional.pad(y, (0, slots - count))[:, None, :] - y[:, :, None]
+    same = (dx == 0) & (dy == 0)
+    earlier = torch.ones(count, count, dtype=torch.bool, device=points.device).tril(-1)
+    present = present & ~(same[:, :, :count] & earlier & present[:, None, :]).any(-1)
+    usable = torch.nn.functional.pad(present, (0, slots - count))[:, None, :] & ~same
+    dx, dy = dx * usable, dy * usable
+    edge_x, edge_y = _most_clockwise(dx, dy)  # (A, i)
 
-    side = edge_x[:, :, None] * dy - edge_y[:, :, None] * dx
-    supporting = ((side >= 0) | ~present[:, None, :]).all(-1) & present & found
-    behind = (side == 0) & (edge_x[:, :, None] * dx + edge_y[:, :, None] * dy < 0) & present[:, None, :]
-    corners = supporting & ~behind.any(-1)
+    # p_k is outside the edge from p_i iff side < 0, or side = 0 and it lies behind p_i.
+    ahead_x, ahead_y = edge_x[:, :, None], edge_y[:, :, None]
+    side = ahead_x * dy - ahead_y * dx
+    behind = (ahead_x * dx + ahead_y * dy).sign().clamp(max=0)
+    corners = ((2 * side + behind).amin(-1) >= 0) & present & ((edge_x != 0) | (edge_y != 0))
 
     c = edge_y * x - edge_x * y
-    lines = torch.stack([-edge_y, edge_x, c], dim=-1) * supporting[..., None]
+    lines = torch.stack([-edge_y, edge_x, c], dim=-1) * corners[..., None]
     return lines.to(points.dtype), corners
+
+
+def _most_clockwise(dx: torch.Tensor, dy: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per row i of vectors (A, i, k), k a power of two: the most clockwise one, the longest on ties.
+
+    A knockout tournament of log2(k) rounds with exact integer comparisons: the second of a pair
+    wins iff it is clockwise of the first, or in the same direction and longer (L1 length). Zero
+    vectors (points that may not follow) lose to any other; a row of zero vectors gives zero.
+    Vectors in opposite directions tie (the first wins), so the result is the most clockwise vector
+    only where a row's vectors lie within less than a half-turn, as they do at hull corners.
+    """
+    contenders = torch.stack([dx, dy, dx.abs() + dy.abs()])  # (3, A, i, k)
+    while contenders.shape[-1] > 1:
+        half = contenders.shape[-1] // 2
+        first, second = contenders[..., :half], contenders[..., half:]
+        turn, back = first[0] * second[1], first[1] * second[0]  # second is clockwise iff turn < back
+        take = (turn < back) | ((turn == back) & (second[2] > first[2]))
+        contenders = torch.where(take, second, first)
+    return contenders[0, ..., 0], contenders[1, ..., 0]
 
 
 def widen_lines(lines: torch.Tensor) -> torch.Tensor:
