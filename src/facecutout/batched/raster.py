@@ -19,7 +19,7 @@ def row_spans(lines: torch.Tensor, boxes: torch.Tensor) -> tuple[torch.Tensor, t
     """Rows (A, h) and inclusive column spans left, right (A, h) of A candidates.
 
     Args:
-        lines: (A, E, 3) half-plane lines (zero lines always hold), floating point.
+        lines: (A, E, 3) half-plane lines, E >= 1 (zero lines always hold), floating point.
         boxes: (A, 4) int64 (x0, y0, x1, y1), clipped to the image.
 
     Returns:
@@ -34,31 +34,57 @@ def row_spans(lines: torch.Tensor, boxes: torch.Tensor) -> tuple[torch.Tensor, t
     extent = (boxes[:, 3] - boxes[:, 1] + 1).clamp(min=0)
     height = int(extent.max()) if len(boxes) else 0
     rows = boxes[:, 1:2] + torch.arange(height, device=boxes.device)
-    a, b, c = lines.unbind(-1)
-    inf = torch.tensor(float("inf"), dtype=lines.dtype, device=lines.device)
-    divisor = torch.where(a == 0, 1, a)
-    slope, offset = -b / divisor, -c / divisor
-    from_left, from_right = a > 0, a < 0
-    y = rows.to(lines.dtype)[:, :, None]
-    lower = torch.addcmul(
-        torch.where(from_left, offset, -inf)[:, None], torch.where(from_left, slope, 0)[:, None], y
-    )
-    upper = torch.addcmul(
-        torch.where(from_right, offset, inf)[:, None], torch.where(from_right, slope, 0)[:, None], y
-    )
+    y = rows.to(lines.dtype)
+    lower, upper = _column_bounds(lines, y)
     # Clamped to the box (one past it for empty rows) before the integer conversion: a nearly
     # horizontal cut line puts its bounds far beyond the int64 range.
     first, last = boxes[:, 0:1].to(lines.dtype), boxes[:, 2:3].to(lines.dtype)
-    left = torch.clamp((lower.amax(-1) - ROUNDING_TOLERANCE).ceil(), first, last + 1)
-    right = torch.clamp((upper.amin(-1) + ROUNDING_TOLERANCE).floor(), first - 1, last)
+    left = torch.clamp((lower - ROUNDING_TOLERANCE).ceil(), first, last + 1)
+    right = torch.clamp((upper + ROUNDING_TOLERANCE).floor(), first - 1, last)
     # Lines with a = 0 keep the rows where b * y + c >= 0.
+    a, b, c = lines.unbind(-1)
+    inf = torch.tensor(float("inf"), dtype=lines.dtype, device=lines.device)
     level = -c / torch.where(b == 0, 1, b)
     flat = (a == 0) & (b != 0)
     top = (torch.where(flat & (b > 0), level, -inf).amax(-1, keepdim=True) - ROUNDING_TOLERANCE).ceil()
     bottom = (torch.where(flat & (b < 0), level, inf).amin(-1, keepdim=True) + ROUNDING_TOLERANCE).floor()
-    blocked = (y[..., 0] < top) | (y[..., 0] > bottom) | (rows > boxes[:, 3:4])
+    blocked = (y < top) | (y > bottom) | (rows > boxes[:, 3:4])
     left, right = left.to(torch.int64), right.to(torch.int64)
     return rows, left, torch.where(blocked, left - 1, right)
+
+
+def _column_bounds(lines: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Greatest lower and least upper bound on x (A, h) that the lines (A, E, 3) put on rows y (A, h).
+
+    -inf / inf where no line bounds that side. Each line bounds one side only, so the lines are
+    ordered a > 0 first, a < 0 last, and each side evaluates only as many lines as the candidate
+    with the most on that side: (A, lines, h) products with the rows innermost.
+    """
+    a, b, c = lines.unbind(-1)
+    divisor = torch.where(a == 0, 1, a)
+    slope, offset = -b / divisor, -c / divisor
+    from_left, from_right = a > 0, a < 0
+    order = torch.sort(a.sign(), dim=1, descending=True, stable=True).indices
+    most_left, most_right = torch.stack([from_left.sum(1).amax(), from_right.sum(1).amax()]).tolist()
+    inf = torch.tensor(float("inf"), dtype=lines.dtype, device=lines.device)
+    lower = _evaluate(slope, offset, from_left, order[:, : max(most_left, 1)], -inf, y).amax(1)
+    upper = _evaluate(slope, offset, from_right, order[:, -max(most_right, 1) :], inf, y).amin(1)
+    return lower, upper
+
+
+def _evaluate(
+    slope: torch.Tensor,
+    offset: torch.Tensor,
+    used: torch.Tensor,
+    index: torch.Tensor,
+    unused: torch.Tensor,
+    y: torch.Tensor,
+) -> torch.Tensor:
+    """(A, L, h) slope * y + offset of lines ``index`` (A, L) on rows y (A, h); ``unused`` where a
+    line is not ``used`` (A, E)."""
+    slope = torch.gather(torch.where(used, slope, 0), 1, index)
+    offset = torch.gather(torch.where(used, offset, unused), 1, index)
+    return (slope[..., None] * y[:, None, :]).add_(offset[..., None])
 
 
 def grouped_row_spans(
