@@ -100,8 +100,12 @@ def border_only(reference: np.ndarray, batched: np.ndarray) -> bool:
     return not (differ & ~(near_reference & near_batched)).any()
 
 
-@pytest.mark.parametrize("offset", [0, 2**14])  # int32 and int64 arithmetic
-def test_hull_lines_match_opencv_hulls(offset):
+@pytest.mark.parametrize(
+    ("offset", "dtype"),
+    [(0, torch.float64), (2**14, torch.float64), (2**14, torch.float32)],
+    ids=["int32", "float64", "int64"],  # the arithmetic hull_lines picks
+)
+def test_hull_lines_match_opencv_hulls(offset, dtype):
     """Hulls of small integer point sets, moved by ``offset`` (OpenCV sees them unmoved)."""
     rng = np.random.default_rng(7)
     sets, present = np.zeros((300, 14, 2)), np.zeros((300, 14), bool)
@@ -111,13 +115,15 @@ def test_hull_lines_match_opencv_hulls(offset):
         if index % 5 == 0:
             points[:, 1] = 3  # all collinear
         sets[index, :count], present[index, :count] = points, True
-    lines, corners = hull_lines(torch.tensor(sets + offset), torch.tensor(present))
+    lines, corners = hull_lines(torch.tensor(sets + offset, dtype=dtype), torch.tensor(present))
     for index in range(300):
         points = sets[index][present[index]]
         hull = cv2.convexHull(points.astype(np.float32))[:, 0]
         queries = np.vstack([rng.uniform(-2, 62, (300, 2)), rng.integers(-2, 62, (300, 2))])
         box = (queries >= points.min(0)).all(1) & (queries <= points.max(0)).all(1)
-        values = (queries + offset) @ lines[index, :, :2].numpy().T + lines[index, :, 2].numpy()
+        values = (queries + offset) @ lines[index, :, :2].double().numpy().T + lines[
+            index, :, 2
+        ].double().numpy()
         inside = (values >= 0).all(1) & box
         if len(hull) >= 3:
             expected = [cv2.pointPolygonTest(hull, (float(x), float(y)), True) >= -1e-9 for x, y in queries]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import torch
 
 INT32_COORDINATE_LIMIT = 2**13
+FLOAT64_COORDINATE_LIMIT = 2**24
 
 
 def geometry_dtype(device: torch.device) -> torch.dtype:
@@ -19,15 +20,19 @@ def geometry_dtype(device: torch.device) -> torch.dtype:
 
 
 def exact_coordinates(points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """x, y (A, n) of integer-valued points (A, n, 2) in the narrowest exact integer type.
+    """x, y (A, n) of integer-valued points (A, n, 2) in the fastest type that keeps the hull exact.
 
     int32 while every coordinate is below INT32_COORDINATE_LIMIT in magnitude: differences then
     stay below 2**14, and the hull's cross products (doubled) and the lines' offsets below 2**31.
-    int64 otherwise.
+    Above that, float64 points stay float64 (integers below 2**53 are exact, and all products stay
+    below that while coordinates are below FLOAT64_COORDINATE_LIMIT); the rest becomes int64.
     """
     exact = points.round()
-    small = exact.numel() == 0 or float(exact.abs().amax()) < INT32_COORDINATE_LIMIT
-    exact = exact.to(torch.int32 if small else torch.int64)
+    largest = float(exact.abs().amax()) if exact.numel() else 0.0
+    if largest < INT32_COORDINATE_LIMIT:
+        exact = exact.to(torch.int32)
+    elif exact.dtype != torch.float64 or largest >= FLOAT64_COORDINATE_LIMIT:
+        exact = exact.to(torch.int64)
     return exact[..., 0], exact[..., 1]
 
 
@@ -41,8 +46,8 @@ def hull_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tenso
     Returns:
         lines (A, n, 3) (a, b, c) in the points' dtype, one per point: the hull edge leaving that
         point if it is a hull corner, else a zero line; and the corner flags (A, n). Every line is
-        exact (integer arithmetic). A single point has no line; the hull of collinear points is the
-        segment between its ends, as two opposite lines.
+        exact (integer arithmetic, in the type :func:`exact_coordinates` picks). A single point has
+        no line; the hull of collinear points is the segment between its ends, as two opposite lines.
 
     Gift wrapping from every point at once (:func:`_most_clockwise`). From a hull corner, where all
     other points lie within less than a half-turn, the pick is the next corner, so every hull edge
