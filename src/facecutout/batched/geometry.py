@@ -56,47 +56,74 @@ def hull_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tenso
     picked. Repeated points count once.
     """
     x, y = exact_coordinates(points)
-    count = x.shape[1]
-    slots = 1 << max(count - 1, 0).bit_length()
-    # (A, i, k): p_k - p_i, the k axis padded to a power of two with absent points; zero vectors
-    # for the points that may not follow p_i (absent or equal to p_i).
-    dx = torch.nn.functional.pad(x, (0, slots - count))[:, None, :] - x[:, :, None]
-    dy = torch.nn.functional.pad(y, (0, slots - count))[:, None, :] - y[:, :, None]
-    same = (dx == 0) & (dy == 0)
-    earlier = torch.ones(count, count, dtype=torch.bool, device=points.device).tril(-1)
-    present = present & ~(same[:, :, :count] & earlier & present[:, None, :]).any(-1)
-    usable = torch.nn.functional.pad(present, (0, slots - count))[:, None, :] & ~same
-    dx, dy = dx * usable, dy * usable
-    edge_x, edge_y = _most_clockwise(dx, dy)  # (A, i)
-
-    # p_k is outside the edge from p_i iff side < 0, or side = 0 and it lies behind p_i.
-    ahead_x, ahead_y = edge_x[:, :, None], edge_y[:, :, None]
-    side = ahead_x * dy - ahead_y * dx
-    behind = (ahead_x * dx + ahead_y * dy).sign().clamp(max=0)
-    corners = ((2 * side + behind).amin(-1) >= 0) & present & ((edge_x != 0) | (edge_y != 0))
-
-    c = edge_y * x - edge_x * y
-    lines = torch.stack([-edge_y, edge_x, c], dim=-1) * corners[..., None]
+    contenders, present = _contenders(x, y, present)
+    edge_x, edge_y = _most_clockwise(contenders)  # (A, i)
+    a, b, c = -edge_y, edge_x, edge_y * x - edge_x * y
+    corners = _corners(a, b, c, x, y, present) & ((edge_x != 0) | (edge_y != 0))
+    lines = torch.stack([a, b, c], dim=-1) * corners[..., None]
     return lines.to(points.dtype), corners
 
 
-def _most_clockwise(dx: torch.Tensor, dy: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per row i of vectors (A, i, k), k a power of two: the most clockwise one, the longest on ties.
+def _contenders(x: torch.Tensor, y: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The tournament's vectors p_k - p_i with their L1 lengths (3, A, i, k), and ``present`` (A, n)
+    without repeated points (a point equal to an earlier present point is dropped).
 
-    A knockout tournament of log2(k) rounds with exact integer comparisons: the second of a pair
-    wins iff it is clockwise of the first, or in the same direction and longer (L1 length). Zero
-    vectors (points that may not follow) lose to any other; a row of zero vectors gives zero.
-    Vectors in opposite directions tie (the first wins), so the result is the most clockwise vector
-    only where a row's vectors lie within less than a half-turn, as they do at hull corners.
+    The k axis is padded to a power of two; the points that may not follow p_i (absent, padding or
+    equal to p_i) are zero vectors. Integer arithmetic only: on CPU, comparisons into bool tensors
+    and ``torch.where`` cost several times more than arithmetic.
     """
-    contenders = torch.stack([dx, dy, dx.abs() + dy.abs()])  # (3, A, i, k)
+    count = x.shape[1]
+    slots = 1 << max(count - 1, 0).bit_length()
+    coords = torch.stack([x, y])  # (2, A, n)
+    contenders = x.new_empty((3, *x.shape, slots))
+    delta = contenders[:2]
+    torch.sub(
+        torch.nn.functional.pad(coords, (0, slots - count))[:, :, None, :], coords[..., None], out=delta
+    )
+    torch.abs(delta[0], out=contenders[2]).add_(delta[1].abs())
+    distinct = contenders[2].sign()  # 1 where p_k != p_i, else 0
+    earlier = torch.ones(count, count, dtype=torch.bool, device=x.device).tril(-1)
+    repeated = (1 - distinct[..., :count]).mul_(earlier).mul_(present[:, None, :]).amax(-1)
+    present = present & (repeated == 0)
+    contenders.mul_(distinct.mul_(torch.nn.functional.pad(present, (0, slots - count))[:, None, :]))
+    return contenders, present
+
+
+def _most_clockwise(contenders: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per row i of vectors (x, y, L1 length) (3, A, i, k), k a power of two: the most clockwise
+    vector (A, i) x, y, the longest on ties.
+
+    A knockout tournament of log2(k) rounds with exact integer arithmetic: the second of a pair
+    wins iff it is clockwise of the first, or in the same direction and longer. Zero vectors
+    (points that may not follow) lose to any other; a row of zero vectors gives zero. Vectors in
+    opposite directions tie (the first wins), so the result is the most clockwise vector only where
+    a row's vectors lie within less than a half-turn, as they do at hull corners.
+    """
     while contenders.shape[-1] > 1:
         half = contenders.shape[-1] // 2
         first, second = contenders[..., :half], contenders[..., half:]
-        turn, back = first[0] * second[1], first[1] * second[0]  # second is clockwise iff turn < back
-        take = (turn < back) | ((turn == back) & (second[2] > first[2]))
-        contenders = torch.where(take, second, first)
+        clockwise = (first[1] * second[0]).sub_(first[0] * second[1]).sign_()  # cross(second, first)
+        longer = (second[2] - first[2]).sign_()
+        take = clockwise.mul_(2).add_(longer).clamp_(0, 1)  # 1 iff clockwise, or parallel and longer
+        contenders = (second - first).mul_(take).add_(first)
     return contenders[0, ..., 0], contenders[1, ..., 0]
+
+
+def _corners(
+    a: torch.Tensor, b: torch.Tensor, c: torch.Tensor, x: torch.Tensor, y: torch.Tensor, present: torch.Tensor
+) -> torch.Tensor:
+    """(A, i) whether no present point p_k lies outside the edge line (a, b, c) (A, i) from p_i:
+    on its outer side, or on it behind p_i.
+
+    In place on (A, i, k) products: side = a_i x_k + b_i y_k + c_i (>= 0 inside) and
+    along = (p_k - p_i) . (b_i, -a_i) (< 0 behind p_i), combined as 2 * side + min(sign(along), 0).
+    """
+    side = a[:, :, None] * x[:, None, :]
+    side.add_(b[:, :, None] * y[:, None, :]).add_(c[:, :, None])
+    along = b[:, :, None] * x[:, None, :]
+    along.sub_(a[:, :, None] * y[:, None, :]).sub_((b * x - a * y)[:, :, None])
+    outside = side.mul_(2).add_(along.sign_().clamp_(max=0)).mul_(present[:, None, :])
+    return (outside.amin(-1) >= 0) & present
 
 
 def widen_lines(lines: torch.Tensor) -> torch.Tensor:
