@@ -40,7 +40,7 @@ def hull_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tenso
     """Edges of the convex hull of each point set, vectorised over the first dimension.
 
     Args:
-        points: (A, n, 2) integer-valued (x, y) points.
+        points: (A, n, 2) (x, y) points, rounded here to integers (n >= 1).
         present: (A, n) bool, which points belong to the set (the rest is padding).
 
     Returns:
