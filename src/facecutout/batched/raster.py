@@ -65,7 +65,8 @@ def _column_bounds(lines: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, 
     slope, offset = -b / divisor, -c / divisor
     from_left, from_right = a > 0, a < 0
     order = torch.sort(a.sign(), dim=1, descending=True, stable=True).indices
-    most_left, most_right = torch.stack([from_left.sum(1).amax(), from_right.sum(1).amax()]).tolist()
+    per_side = torch.stack([from_left.sum(1), from_right.sum(1)])  # (2, A)
+    most_left, most_right = per_side.amax(1).tolist() if per_side.numel() else (0, 0)
     inf = torch.tensor(float("inf"), dtype=lines.dtype, device=lines.device)
     lower = _evaluate(slope, offset, from_left, order[:, : max(most_left, 1)], -inf, y).amax(1)
     upper = _evaluate(slope, offset, from_right, order[:, -max(most_right, 1) :], inf, y).amin(1)
