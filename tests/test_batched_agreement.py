@@ -103,7 +103,13 @@ def border_only(reference: np.ndarray, batched: np.ndarray) -> bool:
     return not (differ & ~(near_reference & near_batched)).any()
 
 
-def test_hull_lines_match_opencv_hulls():
+@pytest.mark.parametrize(
+    ("offset", "dtype"),
+    [(0, torch.float64), (2**14, torch.float64), (2**14, torch.float32)],
+    ids=["int32", "float64", "int64"],  # the arithmetic hull_lines picks
+)
+def test_hull_lines_match_opencv_hulls(offset, dtype):
+    """Hulls of small integer point sets, moved by ``offset`` (OpenCV sees them unmoved)."""
     rng = np.random.default_rng(7)
     sets, present = np.zeros((300, 14, 2)), np.zeros((300, 14), bool)
     for index in range(300):
@@ -112,13 +118,16 @@ def test_hull_lines_match_opencv_hulls():
         if index % 5 == 0:
             points[:, 1] = 3  # all collinear
         sets[index, :count], present[index, :count] = points, True
-    lines, corners = hull_lines(torch.tensor(sets), torch.tensor(present))
+    lines, corners = hull_lines(torch.tensor(sets + offset, dtype=dtype), torch.tensor(present))
     for index in range(300):
         points = sets[index][present[index]]
         hull = cv2.convexHull(points.astype(np.float32))[:, 0]
         queries = np.vstack([rng.uniform(-2, 62, (300, 2)), rng.integers(-2, 62, (300, 2))])
         box = (queries >= points.min(0)).all(1) & (queries <= points.max(0)).all(1)
-        inside = ((queries @ lines[index, :, :2].numpy().T + lines[index, :, 2].numpy()) >= 0).all(1) & box
+        values = (queries + offset) @ lines[index, :, :2].double().numpy().T + lines[
+            index, :, 2
+        ].double().numpy()
+        inside = (values >= 0).all(1) & box
         if len(hull) >= 3:
             expected = [cv2.pointPolygonTest(hull, (float(x), float(y)), True) >= -1e-9 for x, y in queries]
             assert int(corners[index].sum()) == len(hull)
@@ -128,6 +137,7 @@ def test_hull_lines_match_opencv_hulls():
             cross = along[0] * (queries[:, 1] - start[1]) - along[1] * (queries[:, 0] - start[0])
             expected = (np.abs(cross) < 1e-9) & box
         assert np.array_equal(inside, np.asarray(expected)), f"point set {index}: {points.tolist()}"
+        assert int((lines[index] != 0).any(-1).sum()) == int(corners[index].sum())  # corner edges only
 
 
 def test_sensory_bands_match_the_per_image_bands_on_real_crops(crops):

@@ -139,7 +139,7 @@ def _hull_lines(points: torch.Tensor, present: torch.Tensor) -> torch.Tensor:
     order = torch.sort(present.to(torch.int8), dim=1, descending=True, stable=True).indices
     size = max(int(present.sum(1).max()), 1)
     points = torch.gather(points, 1, order[:, :size, None].expand(-1, -1, 2))
-    return hull_lines(points.round(), torch.gather(present, 1, order[:, :size]))[0]
+    return hull_lines(points, torch.gather(present, 1, order[:, :size]))[0]
 
 
 def random_orders(
@@ -229,22 +229,31 @@ def _subsets(outline: torch.Tensor, generator: torch.Generator | None) -> Candid
 
 
 def _halves(outline: torch.Tensor, generator: torch.Generator | None) -> Candidates:
-    """The outline hull twice, cut through its centroid along a random line, sides in random order."""
+    """The outline hull twice, cut through its centroid along a random line, sides in random order.
+
+    A cut candidate's points only give its box, so each half keeps two: the corners of the
+    outline's box (the same box, and fewer point slots for all the hull candidates).
+    """
     batch, count = outline.shape[:2]
     device = outline.device
     angle = torch.rand(batch, generator=generator, device=device, dtype=outline.dtype) * torch.pi
     normal = torch.stack([angle.cos(), angle.sin()], dim=-1)
     first = torch.where(torch.rand(batch, generator=generator, device=device) < 0.5, 1.0, -1.0)
     present = torch.ones(batch, count, dtype=torch.bool, device=device)
-    shared, _ = hull_lines(outline.round(), present)
+    shared, _ = hull_lines(outline, present)
     # The centroid of the hull's corners, found on 1/1024 pixel points as the per-image version
     # finds them on the unrounded points.
-    _, corners = hull_lines((outline * CENTROID_PRECISION).round(), present)
+    _, corners = hull_lines(outline * CENTROID_PRECISION, present)
     centroid = (outline * corners[..., None]).sum(1) / corners.sum(1, keepdim=True).clamp(min=1)
     line = torch.cat([normal, -(normal * centroid).sum(1, keepdim=True)], dim=1)  # (B, 3)
     sides = torch.stack([first, -first], 1).to(outline.dtype)  # (B, 2)
-    points = outline[:, None].expand(-1, 2, -1, -1)
-    return Candidates(points, present[:, None].expand(-1, 2, -1), sides[..., None] * line[:, None], shared)
+    box = torch.stack([outline.amin(1), outline.amax(1)], 1)  # (B, 2, 2)
+    return Candidates(
+        box[:, None].expand(-1, 2, -1, -1),
+        present[:, None, :2].expand(-1, 2, -1),
+        sides[..., None] * line[:, None],
+        shared,
+    )
 
 
 def hull_candidates(

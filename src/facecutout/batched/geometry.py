@@ -10,65 +10,120 @@ from __future__ import annotations
 
 import torch
 
+INT32_COORDINATE_LIMIT = 2**13
+FLOAT64_COORDINATE_LIMIT = 2**24
+
 
 def geometry_dtype(device: torch.device) -> torch.dtype:
     """float64 for landmark geometry where the device has it (MPS does not)."""
     return torch.float32 if device.type == "mps" else torch.float64
 
 
+def exact_coordinates(points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """x, y (A, n) of integer-valued points (A, n, 2) in the fastest type that keeps the hull exact.
+
+    int32 while every coordinate is below INT32_COORDINATE_LIMIT in magnitude: differences then
+    stay below 2**14, and the hull's cross products (doubled) and the lines' offsets below 2**31.
+    Above that, float64 points stay float64 (integers below 2**53 are exact, and all products stay
+    below that while coordinates are below FLOAT64_COORDINATE_LIMIT); the rest becomes int64.
+    """
+    exact = points.round()
+    largest = float(exact.abs().amax()) if exact.numel() else 0.0
+    if largest < INT32_COORDINATE_LIMIT:
+        exact = exact.to(torch.int32)
+    elif exact.dtype != torch.float64 or largest >= FLOAT64_COORDINATE_LIMIT:
+        exact = exact.to(torch.int64)
+    return exact[..., 0], exact[..., 1]
+
+
 def hull_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Edges of the convex hull of each point set, vectorised over the first dimension.
 
     Args:
-        points: (A, n, 2) integer-valued (x, y) points.
+        points: (A, n, 2) (x, y) points, rounded here to integers (n >= 1).
         present: (A, n) bool, which points belong to the set (the rest is padding).
 
     Returns:
         lines (A, n, 3) (a, b, c) in the points' dtype, one per point: the hull edge leaving that
-        point, or a zero line; and corner flags (A, n). Every line is exact (integer arithmetic).
+        point if it is a hull corner, else a zero line; and the corner flags (A, n). Every line is
+        exact (integer arithmetic, in the type :func:`exact_coordinates` picks). A single point has
+        no line; the hull of collinear points is the segment between its ends, as two opposite lines.
 
-    Gift wrapping from every point at once: each point picks the most clockwise other point (the
-    farthest one on ties) in a knockout tournament of log2(n) rounds. From a hull corner, where all
-    other points lie within less than a half-turn, this is the next corner, so every hull edge is
-    found; a point keeps its line only if no point lies on the outer side of it, so the rest
-    (interior points, points inside an edge) adds at most redundant supporting lines, which never
-    cut the hull. Repeated points count once.
+    Gift wrapping from every point at once (:func:`_most_clockwise`). From a hull corner, where all
+    other points lie within less than a half-turn, the pick is the next corner, so every hull edge
+    is found. A point is a corner iff no point lies on the outer side of its edge nor behind it on
+    the edge's line: that rules out interior points and points inside an edge, whatever they
+    picked. Repeated points count once.
     """
-    count = points.shape[1]
-    exact = points.round().to(torch.int64)
-    x, y = exact[..., 0], exact[..., 1]
-    same = (x[:, :, None] == x[:, None, :]) & (y[:, :, None] == y[:, None, :])  # (A, i, k)
-    earlier = torch.ones(count, count, dtype=torch.bool, device=points.device).tril(-1)
-    present = present & ~(same & earlier & present[:, None, :]).any(-1)
-
-    # (A, i, k, 4): p_k - p_i as (x, y), its squared length, and whether p_k may follow p_i; the k
-    # axis padded to a power of two with points that may not follow.
-    dx, dy = x[:, None, :] - x[:, :, None], y[:, None, :] - y[:, :, None]
-    usable = (present[:, None, :] & ~same).to(torch.int64)
-    contenders = torch.stack([dx, dy, dx * dx + dy * dy, usable], dim=-1)
-    slots = 1 << max(count - 1, 0).bit_length()
-    contenders = torch.nn.functional.pad(contenders, (0, 0, 0, slots - count))
-    while contenders.shape[2] > 1:
-        first, second = contenders[:, :, 0::2], contenders[:, :, 1::2]
-        first_x, first_y, first_length, first_usable = first.unbind(-1)
-        second_x, second_y, second_length, second_usable = second.unbind(-1)
-        cross = first_x * second_y - first_y * second_x
-        farther = (
-            (cross == 0) & (first_x * second_x + first_y * second_y > 0) & (second_length > first_length)
-        )
-        take = (second_usable > 0) & ((first_usable == 0) | (cross < 0) | farther)
-        contenders = torch.where(take[..., None], second, first)
-    edge_x, edge_y, _, found = contenders[:, :, 0].unbind(-1)  # (A, i)
-    found = found > 0
-
-    side = edge_x[:, :, None] * dy - edge_y[:, :, None] * dx
-    supporting = ((side >= 0) | ~present[:, None, :]).all(-1) & present & found
-    behind = (side == 0) & (edge_x[:, :, None] * dx + edge_y[:, :, None] * dy < 0) & present[:, None, :]
-    corners = supporting & ~behind.any(-1)
-
-    c = edge_y * x - edge_x * y
-    lines = torch.stack([-edge_y, edge_x, c], dim=-1) * supporting[..., None]
+    x, y = exact_coordinates(points)
+    contenders, present = _contenders(x, y, present)
+    edge_x, edge_y = _most_clockwise(contenders)  # (A, i)
+    a, b, c = -edge_y, edge_x, edge_y * x - edge_x * y
+    corners = _corners(a, b, c, x, y, present) & ((edge_x != 0) | (edge_y != 0))
+    lines = torch.stack([a, b, c], dim=-1) * corners[..., None]
     return lines.to(points.dtype), corners
+
+
+def _contenders(x: torch.Tensor, y: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The tournament's vectors p_k - p_i with their L1 lengths (3, A, i, k), and ``present`` (A, n)
+    without repeated points (a point equal to an earlier present point is dropped).
+
+    The k axis is padded to a power of two; the points that may not follow p_i (absent, padding or
+    equal to p_i) are zero vectors. Integer arithmetic only: on CPU, comparisons into bool tensors
+    and ``torch.where`` cost several times more than arithmetic.
+    """
+    count = x.shape[1]
+    slots = 1 << max(count - 1, 0).bit_length()
+    coords = torch.stack([x, y])  # (2, A, n)
+    contenders = x.new_empty((3, *x.shape, slots))
+    delta = contenders[:2]
+    torch.sub(
+        torch.nn.functional.pad(coords, (0, slots - count))[:, :, None, :], coords[..., None], out=delta
+    )
+    torch.abs(delta[0], out=contenders[2]).add_(delta[1].abs())
+    distinct = contenders[2].sign()  # 1 where p_k != p_i, else 0
+    earlier = torch.ones(count, count, dtype=torch.bool, device=x.device).tril(-1)
+    repeated = (1 - distinct[..., :count]).mul_(earlier).mul_(present[:, None, :]).amax(-1)
+    present = present & (repeated == 0)
+    contenders.mul_(distinct.mul_(torch.nn.functional.pad(present, (0, slots - count))[:, None, :]))
+    return contenders, present
+
+
+def _most_clockwise(contenders: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per row i of vectors (x, y, L1 length) (3, A, i, k), k a power of two: the most clockwise
+    vector (A, i) x, y, the longest on ties.
+
+    A knockout tournament of log2(k) rounds with exact integer arithmetic: the second of a pair
+    wins iff it is clockwise of the first, or in the same direction and longer. Zero vectors
+    (points that may not follow) lose to any other; a row of zero vectors gives zero. Vectors in
+    opposite directions tie (the first wins), so the result is the most clockwise vector only where
+    a row's vectors lie within less than a half-turn, as they do at hull corners.
+    """
+    while contenders.shape[-1] > 1:
+        half = contenders.shape[-1] // 2
+        first, second = contenders[..., :half], contenders[..., half:]
+        clockwise = (first[1] * second[0]).sub_(first[0] * second[1]).sign_()  # cross(second, first)
+        longer = (second[2] - first[2]).sign_()
+        take = clockwise.mul_(2).add_(longer).clamp_(0, 1)  # 1 iff clockwise, or parallel and longer
+        contenders = (second - first).mul_(take).add_(first)
+    return contenders[0, ..., 0], contenders[1, ..., 0]
+
+
+def _corners(
+    a: torch.Tensor, b: torch.Tensor, c: torch.Tensor, x: torch.Tensor, y: torch.Tensor, present: torch.Tensor
+) -> torch.Tensor:
+    """(A, i) whether no present point p_k lies outside the edge line (a, b, c) (A, i) from p_i:
+    on its outer side, or on it behind p_i.
+
+    In place on (A, i, k) products: side = a_i x_k + b_i y_k + c_i (>= 0 inside) and
+    along = (p_k - p_i) . (b_i, -a_i) (< 0 behind p_i), combined as 2 * side + min(sign(along), 0).
+    """
+    side = a[:, :, None] * x[:, None, :]
+    side.add_(b[:, :, None] * y[:, None, :]).add_(c[:, :, None])
+    along = b[:, :, None] * x[:, None, :]
+    along.sub_(a[:, :, None] * y[:, None, :]).sub_((b * x - a * y)[:, :, None])
+    outside = side.mul_(2).add_(along.sign_().clamp_(max=0)).mul_(present[:, None, :])
+    return (outside.amin(-1) >= 0) & present
 
 
 def widen_lines(lines: torch.Tensor) -> torch.Tensor:
