@@ -283,7 +283,11 @@ def variant_candidates(
     strategies: Sequence[str],
 ) -> Candidates:
     """All candidates of the variant per image, in preference order ("random" with 68 points: one
-    variant first, each with probability 1/2, then the other; with 5 points: "sensory")."""
+    variant first, each with probability 1/2, then the other; with 5 points: "sensory").
+
+    Padding candidates (runs shorter than MIN_RUN: no points, never admissible) come last, so the
+    steps of :func:`facecutout.batched.selection.select_spans` measure only real candidates first.
+    """
     batch, device = landmarks.shape[0], landmarks.device
     use_hull = landmarks.shape[1] == 68 and variant in ("convex_hull", "random")
     use_sensory = variant != "convex_hull"
@@ -297,6 +301,7 @@ def variant_candidates(
     if not use_hull:
         return sensory
     hull = hull_candidates(landmarks, strategies, generator)
-    if sensory_first is None:
-        return hull
-    return choose(sensory_first, concatenate(sensory, hull), concatenate(hull, sensory))
+    if sensory_first is not None:
+        hull = choose(sensory_first, concatenate(sensory, hull), concatenate(hull, sensory))
+    padding = ~hull.present.any(-1)
+    return hull.reorder(torch.sort(padding.to(torch.int8), dim=1, stable=True).indices)

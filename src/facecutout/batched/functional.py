@@ -112,7 +112,9 @@ def batch_face_cutout(
         spans, _ = select_spans(candidates, manipulated, limit, enabled, height, width, step)
         pixels = span_pixels(spans, height, width)
         regions = torch.zeros((batch, height, width), dtype=torch.bool, device=images.device)
-        regions.view(-1).index_fill_(0, pixels, True)
+        regions.view(-1).scatter_(
+            0, pixels, torch.ones((), dtype=torch.bool, device=images.device).expand(len(pixels))
+        )
         filled = fill_pixels(images, regions, pixels, spans, resolved_fill, generator, inplace)
         return filled, regions
 

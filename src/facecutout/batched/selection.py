@@ -36,8 +36,8 @@ def select_spans(
     if masks is not None:
         counts = MaskCounts.of(masks)
         totals = counts.totals()
-        budgets = threshold * totals.to(torch.float64)
-        constrained = totals > 0
+        # An empty region puts no constraint.
+        budgets = torch.where(totals > 0, threshold * totals.to(torch.float64), float("inf"))
     pending = enabled.clone()
     winners = []
     start, step = 0, first_step
@@ -52,19 +52,20 @@ def select_spans(
         spans = grouped_row_spans(*candidates.lines(image, rank, height, width))
         admissible = spans.areas(len(image)) > 0
         if masks is not None:
-            overlap = counts.span_counts(spans, image)
-            admissible &= ~constrained[image] | (overlap <= budgets[image])
+            admissible &= counts.span_counts(spans, image) <= torch.index_select(budgets, 0, image)
         admissible = admissible.view(len(images), len(ranks))
         found = admissible.any(1)
         first = admissible.to(torch.uint8).argmax(1)
-        winner = torch.zeros(len(image), dtype=torch.bool, device=device)
-        winner[torch.arange(len(images), device=device)[found] * len(ranks) + first[found]] = True
-        winners.append(spans.select(winner[spans.owner]).relabel(image))
-        pending[images[found]] = False
-        chosen[images[found]] = ranks[first[found]]
+        winner = (torch.arange(len(ranks), device=device) == first[:, None]) & found[:, None]
+        winners.append(spans.select(torch.index_select(winner.view(-1), 0, spans.owner)).relabel(image))
+        done = images[found]
+        pending[done] = False
+        chosen[done] = ranks[first[found]]
     if not winners:
         empty = torch.zeros(0, dtype=torch.int64, device=device)
         return RowSpans(empty, empty, empty, empty), chosen
     spans = concatenate_spans(winners)
-    order = torch.sort(spans.owner, stable=True).indices
-    return RowSpans(*(torch.index_select(part, 0, order) for part in spans)), chosen
+    if len(spans.owner) > 1 and not bool((spans.owner[1:] >= spans.owner[:-1]).all()):
+        order = torch.sort(spans.owner, stable=True).indices
+        spans = RowSpans(*(torch.index_select(part, 0, order) for part in spans))
+    return spans, chosen
