@@ -82,6 +82,9 @@ class Candidates:
         is_cut = (cut != 0).any(-1)
         quad_lines, quad = _quad_lines(points, present)
         quad &= ~is_cut
+        boxes = bounding_boxes(points, present, height, width)
+        if bool(quad.all()):  # bands only: four exact edges each, none zero
+            return widen_lines(quad_lines), torch.full_like(image, 4), boxes
         parts = []
         for group, group_lines in (
             (quad, lambda rows: quad_lines[rows]),
@@ -98,7 +101,7 @@ class Candidates:
             for rows, part in parts:
                 lines[rows, : part.shape[1]] = part
         lines, counts = compact_lines(widen_lines(lines))
-        return lines[:, : max(int(counts.max()), 1)], counts, bounding_boxes(points, present, height, width)
+        return lines[:, : max(int(counts.max()), 1)], counts, boxes
 
 
 def concatenate(first: Candidates, second: Candidates) -> Candidates:
