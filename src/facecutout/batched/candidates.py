@@ -17,7 +17,7 @@ import torch
 from facecutout.batched.geometry import (
     bounding_boxes,
     compact_lines,
-    convex_quad_lines,
+    convex_polygon_lines,
     hull_lines,
     widen_lines,
 )
@@ -35,10 +35,11 @@ class Candidates:
     """K candidates per image in preference order, kept as point sets until they are measured.
 
     Candidate k of image b is the convex hull of ``points[b, k]`` (B, K, n, 2) where ``present``
-    (B, K, n), unless ``cut[b, k]`` (B, K, 2) is a non-zero normal: then it is the hull of the
-    image's ``outline`` (B, m, 2) intersected with the half-plane of that normal whose line passes
-    through the centroid of the outline hull's corners (:func:`outline_hulls`), and the points only
-    give its box. A candidate without points is padding and never admissible.
+    (B, K, n), present points first (in cyclic order where they are a convex polygon's vertices),
+    unless ``cut[b, k]`` (B, K, 2) is a non-zero normal: then it is the hull of the image's
+    ``outline`` (B, m, 2) intersected with the half-plane of that normal whose line passes through
+    the centroid of the outline hull's corners (:func:`outline_hulls`), and the points only give
+    its box. A candidate without points is padding and never admissible.
     """
 
     points: torch.Tensor
@@ -81,15 +82,15 @@ class Candidates:
         ``rank`` (A,) of images ``image`` (A,)."""
         points, present, cut = self.points[image, rank], self.present[image, rank], self.cut[image, rank]
         is_cut = (cut != 0).any(-1)
-        quad_lines, quad = _quad_lines(points, present)
-        quad &= ~is_cut
+        polygon_lines, convex = convex_polygon_lines(points, present)  # never a cut candidate's 2 points
         boxes = bounding_boxes(points, present, height, width)
-        if bool(quad.all()):  # bands only: four exact edges each, none zero
-            return widen_lines(quad_lines), torch.full_like(image, 4), boxes
+        if bool(convex.all()):  # bands only, say: exact edges first, none zero
+            counts = present.sum(1)
+            return widen_lines(polygon_lines[:, : int(counts.max())]), counts, boxes
         parts = []
         for group, group_lines in (
-            (quad, lambda rows: quad_lines[rows]),
-            (~quad & ~is_cut, lambda rows: _hull_lines(points[rows], present[rows])),
+            (convex, lambda rows: polygon_lines[rows]),
+            (~convex & ~is_cut, lambda rows: _hull_lines(points[rows], present[rows])),
             (is_cut, lambda rows: self._half_lines(image[rows], cut[rows])),
         ):
             rows = group.nonzero(as_tuple=True)[0]
@@ -137,21 +138,10 @@ def choose(flags: torch.Tensor, when_true: Candidates, when_false: Candidates) -
     )
 
 
-def _quad_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Edge lines (A, 4, 3) of the candidates whose points are exactly 4 present vertices of a strictly
-    convex polygon in cyclic order (bands), and which candidates (A,) those are."""
-    if points.shape[1] < 4:
-        return points.new_zeros((len(points), 4, 3)), present.new_zeros(len(points))
-    lines, convex = convex_quad_lines(points[:, :4])
-    return lines, convex & present[:, :4].all(1) & (present.sum(1) == 4)
-
-
 def _hull_lines(points: torch.Tensor, present: torch.Tensor) -> torch.Tensor:
     """Hull lines of rounded point sets (A, n, 2), computed on only as many slots as the fullest set uses."""
-    order = torch.sort(present.to(torch.int8), dim=1, descending=True, stable=True).indices
     size = max(int(present.sum(1).max()), 1)
-    points = torch.gather(points, 1, order[:, :size, None].expand(-1, -1, 2))
-    return hull_lines(points, torch.gather(present, 1, order[:, :size]))[0]
+    return hull_lines(points[:, :size], present[:, :size])[0]
 
 
 def random_orders(
@@ -234,10 +224,13 @@ def _subsets(outline: torch.Tensor, generator: torch.Generator | None) -> Candid
     sizes = torch.randint(MIN_RUN, largest + 1, (batch, SUBSET_TRIES), generator=generator, device=device)
     keys = torch.rand(batch, SUBSET_TRIES, count, generator=generator, device=device)
     index = keys.argsort(dim=-1)[..., :largest]
+    present = torch.arange(largest, device=device) < sizes[..., None]
+    # The chosen points in outline order (the same set, hence the same hull), absent ones last.
+    index = torch.where(present, index, index + count).sort(dim=-1).values % count
     points = torch.gather(
         outline[:, None].expand(-1, SUBSET_TRIES, -1, -1), 2, index[..., None].expand(-1, -1, -1, 2)
     )
-    return Candidates.hulls(points, torch.arange(largest, device=device) < sizes[..., None])
+    return Candidates.hulls(points, present)
 
 
 def _halves(outline: torch.Tensor, generator: torch.Generator | None) -> Candidates:

@@ -161,27 +161,33 @@ def compact_lines(lines: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.gather(lines, -2, order[..., None].expand_as(lines)), used.sum(-1)
 
 
-def convex_quad_lines(points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Edge lines of quadrilaterals given as vertices in cyclic order, where they are strictly convex.
+def convex_polygon_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Edge lines of polygons given as vertices in cyclic order, where they are strictly convex.
 
     Args:
-        points: (A, 4, 2) integer-valued (x, y) vertices, in either direction around the polygon.
+        points: (A, n, 2) integer-valued (x, y) vertices, in either direction around the polygon.
+        present: (A, n) bool, each polygon's vertices first, then padding.
 
     Returns:
-        lines (A, 4, 3) in the convention of :func:`hull_lines` (inside: a * x + b * y + c >= 0,
-        exact, one line per edge, scaled by the edge length as there) and flags (A,): whether the
-        vertices turn strictly the same way at every corner, i.e. form a strictly convex polygon
-        whose hull edges are exactly these lines. Lines of unflagged quadrilaterals are meaningless.
+        lines (A, n, 3) in the convention of :func:`hull_lines` (inside: a * x + b * y + c >= 0,
+        exact, scaled by the edge length as there): one per vertex, the edge to the next vertex,
+        zero on padding; and flags (A,): whether the polygon is strictly convex, its hull edges
+        then exactly these lines. Lines of unflagged polygons are meaningless.
 
-    Bands are such quadrilaterals: this spares them the general hull.
+    Strictly convex: every corner turns strictly the same way (so no repeated or collinear
+    vertices, and at least 3), and the edges go around once. Each turn being less than a
+    half-turn, the edge directions cross from the lower half-plane (angles in [pi, 2 pi)) into the
+    upper one once per revolution; a star polygon crosses more often. Bands and many runs and
+    subsets of the outline are such polygons: this spares them the general hull.
     """
-    exact = points.round().to(torch.int64)
-    edges = torch.roll(exact, -1, dims=1) - exact  # edge i runs from vertex i to vertex i + 1
-    edge_x, edge_y = edges.unbind(-1)
-    turns = edge_x * torch.roll(edge_y, -1, dims=1) - edge_y * torch.roll(edge_x, -1, dims=1)
-    clockwise = (turns > 0).all(1)
-    convex = clockwise | (turns < 0).all(1)
-    orientation = torch.where(clockwise, 1, -1)[:, None]
-    x, y = exact.unbind(-1)
-    lines = torch.stack([-edge_y, edge_x, edge_y * x - edge_x * y], dim=-1) * orientation[..., None]
-    return lines.to(points.dtype), convex
+    x, y = exact_coordinates(points)
+    count = present.sum(1)
+    following = (torch.arange(points.shape[1], device=points.device) + 1) % count.clamp(min=1)[:, None]
+    edge_x, edge_y = x.gather(1, following) - x, y.gather(1, following) - y
+    turns = edge_x * edge_y.gather(1, following) - edge_y * edge_x.gather(1, following)
+    turning = turns.sign_().mul_(present).sum(1)  # +-count iff all turns go the same way
+    upper = (edge_y.sign() * 2 + edge_x.sign()).clamp_(0, 1)  # direction angle in [0, pi)
+    rises = (upper.gather(1, following) - upper).clamp_(min=0).mul_(present).sum(1)
+    convex = (turning.abs() == count) & (rises == 1)
+    lines = torch.stack([-edge_y, edge_x, edge_y * x - edge_x * y], dim=-1)
+    return (lines * (turning.sign()[:, None] * present)[..., None]).to(points.dtype), convex
