@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from facecutout import binarize_diff
-from facecutout.batched.candidates import Candidates, _halves, sensory_candidates
+from facecutout.batched.candidates import Candidates, _halves, cut_lines, outline_hulls, sensory_candidates
 from facecutout.batched.geometry import hull_lines
 from facecutout.batched.raster import FEW_EDGES, RowSpans, grouped_row_spans, row_spans, span_pixels
 from facecutout.batched.selection import select_spans
@@ -168,11 +168,14 @@ def test_hull_candidates_match_the_per_image_hulls():
     )
     halves = _halves(torch.tensor(outlines), torch.Generator().manual_seed(7))
     half_masks = candidate_masks(halves, 96, 96)
+    _, centroids = outline_hulls(torch.tensor(outlines))
     for index in range(40):
         hull_reference = per_image_mask(convex_hull(subsets[index][present[index]]), 96, 96)
         assert border_only(hull_reference, subset_masks[index, 0]), f"subset hull {index}"
         hull = convex_hull(outlines[index])
-        cuts = halves.cut[index].numpy()  # (2, 3): the two sides of one line
+        cuts = cut_lines(
+            halves.cut[index], centroids[index].expand(2, -1)
+        ).numpy()  # the two sides of one line
         assert np.allclose(cuts[0], -cuts[1])
         assert (
             abs(cuts[0, :2] @ hull.mean(axis=0) + cuts[0, 2]) < 1e-4

@@ -1,12 +1,13 @@
-"""Pieces of the batched cutout checked against direct computations: packed mask counts, band edges."""
+"""Pieces of the batched cutout checked against direct computations: packed mask counts, polygon edges."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 import torch
 
-from facecutout.batched.geometry import convex_quad_lines, hull_lines
+from facecutout.batched.geometry import convex_polygon_lines, hull_lines
 from facecutout.batched.mask_counts import MaskCounts, lane_bits
 from facecutout.batched.raster import RowSpans
 
@@ -56,36 +57,67 @@ def test_full_rows_of_the_widest_8_bit_layout_count_exactly():
     assert counts.totals().tolist() == [3048, 3048]
 
 
-def test_convex_quad_lines_are_the_hull_lines_of_convex_quadrilaterals():
-    """Random quadrilaterals in both orientations: the strictly convex ones get exactly the hull's
-    half-planes; self-crossing, reflex and degenerate ones are flagged."""
-    rng = np.random.default_rng(3)
-    centres = rng.uniform(10, 50, (400, 1, 2))
-    angles = np.sort(rng.uniform(0, 2 * np.pi, (400, 4)), axis=1)
+def polygons(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(600, 9, 2) integer polygons of 1 to 9 vertices, padded, and which vertices are present:
+    convex in both orientations, then star-shaped, self-crossing or reflex, repeated-point and
+    collinear ones."""
+    sizes = rng.integers(3, 10, 600)
+    sizes[500:520] = rng.integers(1, 3, 20)
+    angles = np.sort(rng.uniform(0, 2 * np.pi, (600, 9)), axis=1)
     angles[::2] = angles[::2, ::-1]  # the other orientation
-    radii = rng.uniform(0.3, 12, (400, 4))
-    points = np.round(centres + radii[..., None] * np.stack([np.cos(angles), np.sin(angles)], -1))
-    points[300:350] = rng.integers(0, 20, (50, 4, 2))  # any order: crossing, reflex, repeated
-    points[350:] = np.round(
-        centres[350:] + rng.uniform(-3, 3, (50, 1, 2)) * np.arange(4)[:, None]
-    )  # collinear
-    lines, convex = convex_quad_lines(torch.tensor(points))
-    hull, _ = hull_lines(torch.tensor(points), torch.ones((400, 4), dtype=torch.bool))
-    queries = torch.tensor(rng.uniform(-5, 70, (2000, 2)))
-    flagged = 0
-    for index in range(400):
-        turns = []
-        for corner in range(4):
-            first = points[index, (corner + 1) % 4] - points[index, corner]
-            second = points[index, (corner + 2) % 4] - points[index, (corner + 1) % 4]
-            turns.append(first[0] * second[1] - first[1] * second[0])
-        strictly_convex = all(turn > 0 for turn in turns) or all(turn < 0 for turn in turns)
-        assert bool(convex[index]) == strictly_convex, f"quadrilateral {index}: {points[index].tolist()}"
-        if strictly_convex:
+    angles[300:350] = np.arange(9) * 2 * np.pi * rng.integers(2, 4, (50, 1)) / sizes[300:350, None]  # stars
+    radii = rng.uniform(6, 12, (600, 1)) * np.where(
+        np.arange(600)[:, None] < 300, 1, rng.uniform(0.3, 1, (600, 9))
+    )
+    points = np.round(
+        rng.uniform(15, 45, (600, 1, 2)) + radii[..., None] * np.stack([np.cos(angles), np.sin(angles)], -1)
+    )
+    points[350:400] = rng.integers(0, 20, (50, 9, 2))  # any order: crossing, reflex, repeated
+    points[400:450, 1] = points[400:450, 0]  # a repeated vertex
+    points[450:500] = np.round(
+        rng.uniform(10, 40, (50, 1, 2)) + rng.uniform(-3, 3, (50, 1, 2)) * np.arange(9)[:, None]
+    )
+    present = np.arange(9) < sizes[:, None]
+    return points, present
+
+
+def turning_one_way(polygon: np.ndarray) -> bool:
+    edges = np.roll(polygon, -1, axis=0) - polygon
+    following = np.roll(edges, -1, axis=0)
+    turns = edges[:, 0] * following[:, 1] - edges[:, 1] * following[:, 0]
+    return len(polygon) >= 3 and bool((turns > 0).all() or (turns < 0).all())
+
+
+def strictly_convex(polygon: np.ndarray) -> bool:
+    """Every turn strictly the same way, exterior angles summing to one revolution."""
+    if not turning_one_way(polygon):
+        return False
+    edges = np.roll(polygon, -1, axis=0) - polygon
+    angles = np.arctan2(edges[:, 1], edges[:, 0])
+    exterior = np.abs((np.roll(angles, -1) - angles + np.pi) % (2 * np.pi) - np.pi)
+    return bool(abs(exterior.sum() - 2 * np.pi) < 1e-6)
+
+
+def test_convex_polygon_lines_are_the_hull_lines_of_strictly_convex_polygons():
+    """The strictly convex polygons (in either orientation) get exactly the hull's lines, one per
+    present vertex; star-shaped, self-crossing, reflex, collinear and repeated-point ones and those
+    of fewer than 3 vertices are flagged."""
+    points, present = polygons(np.random.default_rng(3))
+    lines, convex = convex_polygon_lines(torch.tensor(points), torch.tensor(present))
+    hull, _ = hull_lines(torch.tensor(points), torch.tensor(present))
+    flagged = stars = 0
+    for index in range(len(points)):
+        polygon = points[index][present[index]]
+        expected = strictly_convex(polygon)
+        stars += turning_one_way(polygon) and not expected
+        assert bool(convex[index]) == expected, f"polygon {index}: {polygon.tolist()}"
+        if expected:
             flagged += 1
-            inside = ((queries @ lines[index, :, :2].T + lines[index, :, 2]) >= 0).all(1)
-            in_hull = ((queries @ hull[index, :, :2].T + hull[index, :, 2]) >= 0).all(1)
-            assert torch.equal(inside, in_hull), f"quadrilateral {index}"
+            assert len(cv2.convexHull(polygon.astype(np.float32))) == len(polygon)
+            assert not lines[index][~torch.tensor(present[index])].any()
             nonzero = hull[index][(hull[index] != 0).any(1)]
-            assert sorted(map(tuple, lines[index].tolist())) == sorted(map(tuple, nonzero.tolist()))
-    assert 100 <= flagged <= 300  # both kinds well represented
+            edges = lines[index][torch.tensor(present[index])]
+            assert sorted(map(tuple, edges.tolist())) == sorted(map(tuple, nonzero.tolist())), (
+                f"polygon {index}"
+            )
+    assert flagged >= 120 and stars >= 10  # convex in both orientations; winding twice or more

@@ -17,7 +17,7 @@ import torch
 from facecutout.batched.geometry import (
     bounding_boxes,
     compact_lines,
-    convex_quad_lines,
+    convex_polygon_lines,
     hull_lines,
     widen_lines,
 )
@@ -35,20 +35,22 @@ class Candidates:
     """K candidates per image in preference order, kept as point sets until they are measured.
 
     Candidate k of image b is the convex hull of ``points[b, k]`` (B, K, n, 2) where ``present``
-    (B, K, n), unless ``cut[b, k]`` (B, K, 3) is a non-zero line: then it is the hull ``shared``
-    by the image's cut candidates, lines (B, E, 3), intersected with that half-plane, and the
-    points only give its box. A candidate without points is padding and never admissible.
+    (B, K, n), present points first (in cyclic order where they are a convex polygon's vertices),
+    unless ``cut[b, k]`` (B, K, 2) is a non-zero normal: then it is the hull of the image's
+    ``outline`` (B, m, 2) intersected with the half-plane of that normal whose line passes through
+    the centroid of the outline hull's corners (:func:`outline_hulls`), and the points only give
+    its box. A candidate without points is padding and never admissible.
     """
 
     points: torch.Tensor
     present: torch.Tensor
     cut: torch.Tensor
-    shared: torch.Tensor | None = None
+    outline: torch.Tensor | None = None
 
     @staticmethod
     def hulls(points: torch.Tensor, present: torch.Tensor) -> Candidates:
         """Uncut hulls of the point sets (B, K, n, 2)."""
-        return Candidates(points, present, points.new_zeros((*points.shape[:2], 3)))
+        return Candidates(points, present, points.new_zeros((*points.shape[:2], 2)))
 
     @property
     def count(self) -> int:
@@ -61,7 +63,7 @@ class Candidates:
             return self
         points = torch.nn.functional.pad(self.points, (0, 0, 0, missing))
         present = torch.nn.functional.pad(self.present, (0, missing))
-        return Candidates(points, present, self.cut, self.shared)
+        return Candidates(points, present, self.cut, self.outline)
 
     def reorder(self, index: torch.Tensor) -> Candidates:
         """Candidates reordered per image: result[b, k] = self[b, index[b, k]]."""
@@ -69,8 +71,8 @@ class Candidates:
         return Candidates(
             torch.gather(self.points, 1, index[..., None, None].expand(-1, -1, size, 2)),
             torch.gather(self.present, 1, index[..., None].expand(-1, -1, size)),
-            torch.gather(self.cut, 1, index[..., None].expand(-1, -1, 3)),
-            self.shared,
+            torch.gather(self.cut, 1, index[..., None].expand(-1, -1, 2)),
+            self.outline,
         )
 
     def lines(
@@ -80,16 +82,16 @@ class Candidates:
         ``rank`` (A,) of images ``image`` (A,)."""
         points, present, cut = self.points[image, rank], self.present[image, rank], self.cut[image, rank]
         is_cut = (cut != 0).any(-1)
-        quad_lines, quad = _quad_lines(points, present)
-        quad &= ~is_cut
+        polygon_lines, convex = convex_polygon_lines(points, present)  # never a cut candidate's 2 points
         boxes = bounding_boxes(points, present, height, width)
-        if bool(quad.all()):  # bands only: four exact edges each, none zero
-            return widen_lines(quad_lines), torch.full_like(image, 4), boxes
+        if bool(convex.all()):  # bands only, say: exact edges first, none zero
+            counts = present.sum(1)
+            return widen_lines(polygon_lines[:, : int(counts.max())]), counts, boxes
         parts = []
         for group, group_lines in (
-            (quad, lambda rows: quad_lines[rows]),
-            (~quad & ~is_cut, lambda rows: _hull_lines(points[rows], present[rows])),
-            (is_cut, lambda rows: torch.cat([self.shared[image[rows]], cut[rows, None]], 1)),
+            (convex, lambda rows: polygon_lines[rows]),
+            (~convex & ~is_cut, lambda rows: _hull_lines(points[rows], present[rows])),
+            (is_cut, lambda rows: self._half_lines(image[rows], cut[rows])),
         ):
             rows = group.nonzero(as_tuple=True)[0]
             if len(rows):
@@ -103,6 +105,14 @@ class Candidates:
         lines, counts = compact_lines(widen_lines(lines))
         return lines[:, : max(int(counts.max()), 1)], counts, boxes
 
+    def _half_lines(self, image: torch.Tensor, normal: torch.Tensor) -> torch.Tensor:
+        """Lines (A, m + 1, 3) of cut candidates of images ``image`` (A,) with normals (A, 2): the
+        outline hull's lines, then the cut line. Each image's outline hull is found once."""
+        images, inverse = torch.unique(image, return_inverse=True)
+        shared, centroids = outline_hulls(self.outline[images])
+        cut = cut_lines(normal, centroids[inverse])
+        return torch.cat([shared[inverse], cut[:, None]], 1)
+
 
 def concatenate(first: Candidates, second: Candidates) -> Candidates:
     """Candidates of ``first`` followed by those of ``second``, per image."""
@@ -112,37 +122,26 @@ def concatenate(first: Candidates, second: Candidates) -> Candidates:
         torch.cat([first.points, second.points], 1),
         torch.cat([first.present, second.present], 1),
         torch.cat([first.cut, second.cut], 1),
-        first.shared if first.shared is not None else second.shared,
+        first.outline if first.outline is not None else second.outline,
     )
 
 
 def choose(flags: torch.Tensor, when_true: Candidates, when_false: Candidates) -> Candidates:
     """Per image (flags (B,) bool), the candidates of ``when_true`` or of ``when_false``: the same
-    candidates in two orders (same shapes, same shared hull)."""
+    candidates in two orders (same shapes, same outlines)."""
     pick = flags[:, None]
     return Candidates(
         torch.where(pick[..., None, None], when_true.points, when_false.points),
         torch.where(pick[..., None], when_true.present, when_false.present),
         torch.where(pick[..., None], when_true.cut, when_false.cut),
-        when_true.shared,
+        when_true.outline,
     )
-
-
-def _quad_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Edge lines (A, 4, 3) of the candidates whose points are exactly 4 present vertices of a strictly
-    convex polygon in cyclic order (bands), and which candidates (A,) those are."""
-    if points.shape[1] < 4:
-        return points.new_zeros((len(points), 4, 3)), present.new_zeros(len(points))
-    lines, convex = convex_quad_lines(points[:, :4])
-    return lines, convex & present[:, :4].all(1) & (present.sum(1) == 4)
 
 
 def _hull_lines(points: torch.Tensor, present: torch.Tensor) -> torch.Tensor:
     """Hull lines of rounded point sets (A, n, 2), computed on only as many slots as the fullest set uses."""
-    order = torch.sort(present.to(torch.int8), dim=1, descending=True, stable=True).indices
     size = max(int(present.sum(1).max()), 1)
-    points = torch.gather(points, 1, order[:, :size, None].expand(-1, -1, 2))
-    return hull_lines(points, torch.gather(present, 1, order[:, :size]))[0]
+    return hull_lines(points[:, :size], present[:, :size])[0]
 
 
 def random_orders(
@@ -225,38 +224,53 @@ def _subsets(outline: torch.Tensor, generator: torch.Generator | None) -> Candid
     sizes = torch.randint(MIN_RUN, largest + 1, (batch, SUBSET_TRIES), generator=generator, device=device)
     keys = torch.rand(batch, SUBSET_TRIES, count, generator=generator, device=device)
     index = keys.argsort(dim=-1)[..., :largest]
+    present = torch.arange(largest, device=device) < sizes[..., None]
+    # The chosen points in outline order (the same set, hence the same hull), absent ones last.
+    index = torch.where(present, index, index + count).sort(dim=-1).values % count
     points = torch.gather(
         outline[:, None].expand(-1, SUBSET_TRIES, -1, -1), 2, index[..., None].expand(-1, -1, -1, 2)
     )
-    return Candidates.hulls(points, torch.arange(largest, device=device) < sizes[..., None])
+    return Candidates.hulls(points, present)
 
 
 def _halves(outline: torch.Tensor, generator: torch.Generator | None) -> Candidates:
     """The outline hull twice, cut through its centroid along a random line, sides in random order.
 
-    A cut candidate's points only give its box, so each half keeps two: the corners of the
-    outline's box (the same box, and fewer point slots for all the hull candidates).
+    The hull and centroid are found only for the halves measured (:meth:`Candidates.lines`). A cut
+    candidate's points only give its box, so each half keeps two: the corners of the outline's box
+    (the same box, and fewer point slots for all the hull candidates).
     """
-    batch, count = outline.shape[:2]
+    batch = outline.shape[0]
     device = outline.device
     angle = torch.rand(batch, generator=generator, device=device, dtype=outline.dtype) * torch.pi
     normal = torch.stack([angle.cos(), angle.sin()], dim=-1)
     first = torch.where(torch.rand(batch, generator=generator, device=device) < 0.5, 1.0, -1.0)
-    present = torch.ones(batch, count, dtype=torch.bool, device=device)
-    shared, _ = hull_lines(outline, present)
-    # The centroid of the hull's corners, found on 1/1024 pixel points as the per-image version
-    # finds them on the unrounded points.
-    _, corners = hull_lines(outline * CENTROID_PRECISION, present)
-    centroid = (outline * corners[..., None]).sum(1) / corners.sum(1, keepdim=True).clamp(min=1)
-    line = torch.cat([normal, -(normal * centroid).sum(1, keepdim=True)], dim=1)  # (B, 3)
     sides = torch.stack([first, -first], 1).to(outline.dtype)  # (B, 2)
     box = torch.stack([outline.amin(1), outline.amax(1)], 1)  # (B, 2, 2)
     return Candidates(
         box[:, None].expand(-1, 2, -1, -1),
-        present[:, None, :2].expand(-1, 2, -1),
-        sides[..., None] * line[:, None],
-        shared,
+        torch.ones(batch, 2, 2, dtype=torch.bool, device=device),
+        sides[..., None] * normal[:, None],
+        outline,
     )
+
+
+def outline_hulls(outline: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Hull lines (A, m, 3) of outlines (A, m, 2), and the centroids (A, 2) of their hulls' corners.
+
+    The corners are found on 1/1024-pixel points, as the per-image version finds them on the
+    unrounded points; both hulls are one call of :func:`hull_lines` (exact in float64).
+    """
+    both = torch.cat([outline.round(), outline * CENTROID_PRECISION])
+    lines, corners = hull_lines(both, torch.ones(both.shape[:2], dtype=torch.bool, device=both.device))
+    corners = corners[len(outline) :]
+    centroids = (outline * corners[..., None]).sum(1) / corners.sum(1, keepdim=True).clamp(min=1)
+    return lines[: len(outline)], centroids
+
+
+def cut_lines(normals: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
+    """Lines (A, 3) with normals (A, 2) through points (A, 2)."""
+    return torch.cat([normals, -(normals * points).sum(1, keepdim=True)], dim=1)
 
 
 def hull_candidates(

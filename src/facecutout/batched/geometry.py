@@ -56,74 +56,75 @@ def hull_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tenso
     picked. Repeated points count once.
     """
     x, y = exact_coordinates(points)
-    contenders, present = _contenders(x, y, present)
-    edge_x, edge_y = _most_clockwise(contenders)  # (A, i)
+    coords = torch.stack([x.T, y.T])  # (2, n, A): the batch last, so that every operation runs along it
+    contenders, present = _contenders(coords, present.T)
+    edge_x, edge_y = _most_clockwise(contenders)  # (i, A)
+    x, y = coords
     a, b, c = -edge_y, edge_x, edge_y * x - edge_x * y
     corners = _corners(a, b, c, x, y, present) & ((edge_x != 0) | (edge_y != 0))
-    lines = torch.stack([a, b, c], dim=-1) * corners[..., None]
-    return lines.to(points.dtype), corners
+    lines = torch.stack([a.T, b.T, c.T], dim=-1) * corners.T[..., None]
+    return lines.to(points.dtype), corners.T
 
 
-def _contenders(x: torch.Tensor, y: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """The tournament's vectors p_k - p_i with their L1 lengths (3, A, i, k), and ``present`` (A, n)
-    without repeated points (a point equal to an earlier present point is dropped).
+def _contenders(coords: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The tournament's vectors p_k - p_i with their L1 lengths (3, k, i, A) of points (2, n, A), and
+    ``present`` (n, A) without repeated points (a point equal to an earlier present point is dropped).
 
-    The k axis is padded to a power of two; the points that may not follow p_i (absent, padding or
-    equal to p_i) are zero vectors. Integer arithmetic only: on CPU, comparisons into bool tensors
-    and ``torch.where`` cost several times more than arithmetic.
+    The k axis is padded to a power of two and comes first, so that the tournament's halves are
+    contiguous blocks; the points that may not follow p_i (absent, padding or equal to p_i) are
+    zero vectors. Integer arithmetic only: on CPU, comparisons into bool tensors and
+    ``torch.where`` cost several times more than arithmetic.
     """
-    count = x.shape[1]
+    count = coords.shape[1]
     slots = 1 << max(count - 1, 0).bit_length()
-    coords = torch.stack([x, y])  # (2, A, n)
-    contenders = x.new_empty((3, *x.shape, slots))
+    contenders = coords.new_empty((3, slots, *coords.shape[1:]))
     delta = contenders[:2]
-    torch.sub(
-        torch.nn.functional.pad(coords, (0, slots - count))[:, :, None, :], coords[..., None], out=delta
-    )
+    padded = torch.nn.functional.pad(coords, (0, 0, 0, slots - count))  # (2, k, A)
+    torch.sub(padded[:, :, None], coords[:, None], out=delta)
     torch.abs(delta[0], out=contenders[2]).add_(delta[1].abs())
     distinct = contenders[2].sign()  # 1 where p_k != p_i, else 0
-    earlier = torch.ones(count, count, dtype=torch.bool, device=x.device).tril(-1)
-    repeated = (1 - distinct[..., :count]).mul_(earlier).mul_(present[:, None, :]).amax(-1)
+    earlier = torch.ones(count, count, dtype=torch.bool, device=coords.device).triu(1)  # [k, i]: k < i
+    repeated = (1 - distinct[:count]).mul_(earlier[..., None]).mul_(present[:, None]).amax(0)
     present = present & (repeated == 0)
-    contenders.mul_(distinct.mul_(torch.nn.functional.pad(present, (0, slots - count))[:, None, :]))
+    contenders.mul_(distinct.mul_(torch.nn.functional.pad(present, (0, 0, 0, slots - count))[:, None]))
     return contenders, present
 
 
 def _most_clockwise(contenders: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per row i of vectors (x, y, L1 length) (3, A, i, k), k a power of two: the most clockwise
-    vector (A, i) x, y, the longest on ties.
+    """Per point i of vectors (x, y, L1 length) (3, k, i, A), k a power of two: the most clockwise
+    vector (i, A) x, y, the longest on ties.
 
     A knockout tournament of log2(k) rounds with exact integer arithmetic: the second of a pair
     wins iff it is clockwise of the first, or in the same direction and longer. Zero vectors
-    (points that may not follow) lose to any other; a row of zero vectors gives zero. Vectors in
-    opposite directions tie (the first wins), so the result is the most clockwise vector only where
-    a row's vectors lie within less than a half-turn, as they do at hull corners.
+    (points that may not follow) lose to any other; a point with only zero vectors gets zero.
+    Vectors in opposite directions tie (the first wins), so the result is the most clockwise vector
+    only where a point's vectors lie within less than a half-turn, as they do at hull corners.
     """
-    while contenders.shape[-1] > 1:
-        half = contenders.shape[-1] // 2
-        first, second = contenders[..., :half], contenders[..., half:]
+    while contenders.shape[1] > 1:
+        half = contenders.shape[1] // 2
+        first, second = contenders[:, :half], contenders[:, half:]
         clockwise = (first[1] * second[0]).sub_(first[0] * second[1]).sign_()  # cross(second, first)
         longer = (second[2] - first[2]).sign_()
         take = clockwise.mul_(2).add_(longer).clamp_(0, 1)  # 1 iff clockwise, or parallel and longer
         contenders = (second - first).mul_(take).add_(first)
-    return contenders[0, ..., 0], contenders[1, ..., 0]
+    return contenders[0, 0], contenders[1, 0]
 
 
 def _corners(
     a: torch.Tensor, b: torch.Tensor, c: torch.Tensor, x: torch.Tensor, y: torch.Tensor, present: torch.Tensor
 ) -> torch.Tensor:
-    """(A, i) whether no present point p_k lies outside the edge line (a, b, c) (A, i) from p_i:
-    on its outer side, or on it behind p_i.
+    """(i, A) whether no present point p_k lies outside the edge line (a, b, c) (i, A) from p_i:
+    on its outer side, or on it behind p_i. Points x, y and ``present`` are (n, A).
 
-    In place on (A, i, k) products: side = a_i x_k + b_i y_k + c_i (>= 0 inside) and
+    In place on (i, k, A) products: side = a_i x_k + b_i y_k + c_i (>= 0 inside) and
     along = (p_k - p_i) . (b_i, -a_i) (< 0 behind p_i), combined as 2 * side + min(sign(along), 0).
     """
-    side = a[:, :, None] * x[:, None, :]
-    side.add_(b[:, :, None] * y[:, None, :]).add_(c[:, :, None])
-    along = b[:, :, None] * x[:, None, :]
-    along.sub_(a[:, :, None] * y[:, None, :]).sub_((b * x - a * y)[:, :, None])
-    outside = side.mul_(2).add_(along.sign_().clamp_(max=0)).mul_(present[:, None, :])
-    return (outside.amin(-1) >= 0) & present
+    side = a[:, None] * x
+    side.add_(b[:, None] * y).add_(c[:, None])
+    along = b[:, None] * x
+    along.sub_(a[:, None] * y).sub_((b * x - a * y)[:, None])
+    outside = side.mul_(2).add_(along.sign_().clamp_(max=0)).mul_(present)
+    return (outside.amin(1) >= 0) & present
 
 
 def widen_lines(lines: torch.Tensor) -> torch.Tensor:
@@ -160,27 +161,33 @@ def compact_lines(lines: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.gather(lines, -2, order[..., None].expand_as(lines)), used.sum(-1)
 
 
-def convex_quad_lines(points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Edge lines of quadrilaterals given as vertices in cyclic order, where they are strictly convex.
+def convex_polygon_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Edge lines of polygons given as vertices in cyclic order, where they are strictly convex.
 
     Args:
-        points: (A, 4, 2) integer-valued (x, y) vertices, in either direction around the polygon.
+        points: (A, n, 2) integer-valued (x, y) vertices, in either direction around the polygon.
+        present: (A, n) bool, each polygon's vertices first, then padding.
 
     Returns:
-        lines (A, 4, 3) in the convention of :func:`hull_lines` (inside: a * x + b * y + c >= 0,
-        exact, one line per edge, scaled by the edge length as there) and flags (A,): whether the
-        vertices turn strictly the same way at every corner, i.e. form a strictly convex polygon
-        whose hull edges are exactly these lines. Lines of unflagged quadrilaterals are meaningless.
+        lines (A, n, 3) in the convention of :func:`hull_lines` (inside: a * x + b * y + c >= 0,
+        exact, scaled by the edge length as there): one per vertex, the edge to the next vertex,
+        zero on padding; and flags (A,): whether the polygon is strictly convex, its hull edges
+        then exactly these lines. Lines of unflagged polygons are meaningless.
 
-    Bands are such quadrilaterals: this spares them the general hull.
+    Strictly convex: every corner turns strictly the same way (so no repeated or collinear
+    vertices, and at least 3), and the edges go around once. Each turn being less than a
+    half-turn, the edge directions cross from the lower half-plane (angles in [pi, 2 pi)) into the
+    upper one once per revolution; a star polygon crosses more often. Bands and many runs and
+    subsets of the outline are such polygons: this spares them the general hull.
     """
-    exact = points.round().to(torch.int64)
-    edges = torch.roll(exact, -1, dims=1) - exact  # edge i runs from vertex i to vertex i + 1
-    edge_x, edge_y = edges.unbind(-1)
-    turns = edge_x * torch.roll(edge_y, -1, dims=1) - edge_y * torch.roll(edge_x, -1, dims=1)
-    clockwise = (turns > 0).all(1)
-    convex = clockwise | (turns < 0).all(1)
-    orientation = torch.where(clockwise, 1, -1)[:, None]
-    x, y = exact.unbind(-1)
-    lines = torch.stack([-edge_y, edge_x, edge_y * x - edge_x * y], dim=-1) * orientation[..., None]
-    return lines.to(points.dtype), convex
+    x, y = exact_coordinates(points)
+    count = present.sum(1)
+    following = (torch.arange(points.shape[1], device=points.device) + 1) % count.clamp(min=1)[:, None]
+    edge_x, edge_y = x.gather(1, following) - x, y.gather(1, following) - y
+    turns = edge_x * edge_y.gather(1, following) - edge_y * edge_x.gather(1, following)
+    turning = turns.sign_().mul_(present).sum(1)  # +-count iff all turns go the same way
+    upper = (edge_y.sign() * 2 + edge_x.sign()).clamp_(0, 1)  # direction angle in [0, pi)
+    rises = (upper.gather(1, following) - upper).clamp_(min=0).mul_(present).sum(1)
+    convex = (turning.abs() == count) & (rises == 1)
+    lines = torch.stack([-edge_y, edge_x, edge_y * x - edge_x * y], dim=-1)
+    return (lines * (turning.sign()[:, None] * present)[..., None]).to(points.dtype), convex
