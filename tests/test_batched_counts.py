@@ -9,7 +9,7 @@ import torch
 
 from facecutout.batched.geometry import convex_polygon_lines, hull_lines
 from facecutout.batched.mask_counts import MaskCounts, lane_bits
-from facecutout.batched.raster import RowSpans
+from facecutout.batched.raster import RowSpans, span_masks
 
 
 @pytest.mark.parametrize(
@@ -121,3 +121,14 @@ def test_convex_polygon_lines_are_the_hull_lines_of_strictly_convex_polygons():
                 f"polygon {index}"
             )
     assert flagged >= 120 and stars >= 10  # convex in both orientations; winding twice or more
+
+
+def test_span_masks_mark_exactly_each_rows_columns():
+    width = 9
+    left = torch.tensor([0, 3, 5, 9, 0, 4])
+    right = torch.tensor([8, 3, 4, 8, -1, 7])  # full, one pixel, empty, empty at the edge, empty, tail
+    spans = RowSpans(torch.zeros(6, dtype=torch.int64), torch.arange(6), left, right)
+    expected = [
+        [int(first) <= x <= int(last) for x in range(width)] for first, last in zip(left, right, strict=True)
+    ]
+    assert span_masks(spans, width).tolist() == expected

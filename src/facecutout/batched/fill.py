@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from facecutout.batched.raster import RowSpans
+from facecutout.batched.raster import RowSpans, span_pixels
 from facecutout.cutout.fill import Fill, check_fill, constant_fill_values
 from facecutout.errors import InvalidInputError
 
@@ -41,7 +41,6 @@ def noise(shape: tuple[int, ...], like: torch.Tensor, generator: torch.Generator
 def fill_pixels(
     images: torch.Tensor,
     regions: torch.Tensor,
-    pixels: torch.Tensor,
     spans: RowSpans,
     fill: str | torch.Tensor,
     generator: torch.Generator | None,
@@ -51,9 +50,9 @@ def fill_pixels(
     contiguous copy, or ``images`` itself if ``inplace``.
 
     Args:
-        pixels: flat indices of the region pixels into a (B, H, W) array, as listed by
-            :func:`facecutout.batched.raster.span_pixels` from the regions' row ``spans``.
-        fill: from :func:`resolve_fill`; "random" draws (C, pixels) values in the order listed.
+        spans: the regions' rows (owner: the image).
+        fill: from :func:`resolve_fill`; "random" draws (C, pixels) values for the pixels in the
+            order of :func:`facecutout.batched.raster.span_pixels`.
     """
     if not isinstance(fill, str) and not images.dtype.is_floating_point and not bool(fill.any()):
         return _zero_fill(images, regions, spans, inplace)
@@ -61,6 +60,7 @@ def fill_pixels(
     plane = height * width
     direct = inplace and images.is_contiguous()
     output = images if direct else images.clone(memory_format=torch.contiguous_format)
+    pixels = span_pixels(spans, height, width)
     lengths = spans.right - spans.left + 1
     pixel_images = torch.repeat_interleave(spans.owner, lengths, output_size=len(pixels))
     # Flat index of each pixel in every channel of a (B, C, H, W) array, channel-major: (C, pixels).

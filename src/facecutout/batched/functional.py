@@ -8,7 +8,7 @@ import torch
 
 from facecutout.batched.candidates import variant_candidates
 from facecutout.batched.fill import fill_pixels, resolve_fill
-from facecutout.batched.raster import span_pixels
+from facecutout.batched.raster import span_masks
 from facecutout.batched.selection import select_spans
 from facecutout.batched.validation import check_generator, check_images, check_landmarks, check_masks
 from facecutout.cutout.fill import Fill
@@ -110,12 +110,9 @@ def batch_face_cutout(
     with torch.no_grad():
         candidates = variant_candidates(points, variant, generator, features, strategies)
         spans, _ = select_spans(candidates, manipulated, limit, enabled, height, width, step)
-        pixels = span_pixels(spans, height, width)
         regions = torch.zeros((batch, height, width), dtype=torch.bool, device=images.device)
-        regions.view(-1).scatter_(
-            0, pixels, torch.ones((), dtype=torch.bool, device=images.device).expand(len(pixels))
-        )
-        filled = fill_pixels(images, regions, pixels, spans, resolved_fill, generator, inplace)
+        regions.view(batch * height, width)[spans.owner * height + spans.row] = span_masks(spans, width)
+        filled = fill_pixels(images, regions, spans, resolved_fill, generator, inplace)
         return filled, regions
 
 

@@ -156,3 +156,16 @@ def span_pixels(spans: RowSpans, height: int, width: int) -> torch.Tensor:
     return torch.repeat_interleave(line_base, lengths, output_size=total) + torch.arange(
         total, device=lengths.device
     )
+
+
+def span_masks(spans: RowSpans, width: int) -> torch.Tensor:
+    """(R, width) bool: the columns of each row's span.
+
+    Row j of a sliding window over ``width`` False then ``width + 1`` True values is x >= width - j
+    (a view, no copy), so each mask is two gathered rows: x >= left and not x >= right + 1.
+    """
+    steps = torch.arange(2 * width + 1, device=spans.left.device) >= width
+    at_least = steps.as_strided((width + 1, width), (1, 1))
+    left = torch.index_select(at_least, 0, width - spans.left.clamp(0, width))
+    past = torch.index_select(at_least, 0, width - (spans.right + 1).clamp(0, width))
+    return left & ~past
