@@ -133,8 +133,9 @@ def widen_lines(lines: torch.Tensor) -> torch.Tensor:
     the major axis) outside the exact polygon; widened lines take the same pixels except for a few
     where the outline's rounding goes the other way. Zero lines stay zero.
     """
-    margin = 0.5 * torch.maximum(lines[..., 0].abs(), lines[..., 1].abs())
-    return torch.cat([lines[..., :2], (lines[..., 2] + margin)[..., None]], dim=-1)
+    widened = lines.clone()
+    widened[..., 2].add_(torch.maximum(lines[..., 0].abs(), lines[..., 1].abs()), alpha=0.5)
+    return widened
 
 
 def bounding_boxes(points: torch.Tensor, present: torch.Tensor, height: int, width: int) -> torch.Tensor:
@@ -154,10 +155,20 @@ def bounding_boxes(points: torch.Tensor, present: torch.Tensor, height: int, wid
 
 
 def compact_lines(lines: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Move the non-zero lines first; return them and the number of non-zero lines (...,)."""
-    used = (lines != 0).any(-1)
-    order = torch.sort(used.to(torch.int8), dim=-1, descending=True, stable=True).indices
-    return torch.gather(lines, -2, order[..., None].expand_as(lines)), used.sum(-1)
+    """Lines (A, E, 3) with the non-zero ones first (in their order), cut to the most non-zero
+    lines of a row (at least one), and the number of non-zero lines (A,). A line is zero iff its
+    normal (a, b) is.
+
+    The order is a sort of unique keys (non-zero lines above zero ones, earlier above later), which
+    needs no stable sort, and the lines are picked as rows of the flattened lines.
+    """
+    count, size = lines.shape[:2]
+    used = (lines[..., 0] != 0) | (lines[..., 1] != 0)
+    counts = used.sum(-1)
+    keys = torch.arange(size, 0, -1, device=lines.device) + used * size
+    order = keys.topk(max(int(counts.max()), 1), sorted=True).indices
+    rows = order + torch.arange(0, count * size, size, device=lines.device)[:, None]
+    return lines.reshape(-1, 3).index_select(0, rows.view(-1)).view(*order.shape, 3), counts
 
 
 def convex_polygon_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
