@@ -144,14 +144,13 @@ def bounding_boxes(points: torch.Tensor, present: torch.Tensor, height: int, wid
     A box with x1 < x0 or y1 < y0 lies outside the image (or has no point).
     """
     exact = points.round()
-    big = torch.finfo(points.dtype).max
-    low = torch.where(present[..., None], exact, big).amin(-2)
-    high = torch.where(present[..., None], exact, -big).amax(-2)
-    low = low.clamp(min=0, max=max(height, width)).to(torch.int64)
-    high = high.clamp(min=-1, max=max(height, width)).to(torch.int64)
-    x0, y0 = low.unbind(-1)
-    x1, y1 = high.unbind(-1)
-    return torch.stack([x0, y0, x1.clamp(max=width - 1), y1.clamp(max=height - 1)], dim=-1)
+    absent = ~present[..., None]
+    extremes = torch.cat([exact, -exact], -1).masked_fill_(absent, torch.finfo(points.dtype).max).amin(-2)
+    side = max(height, width)
+    low, high = points.new_tensor([[0, 0, 1 - width, 1 - height], [side, side, 1, 1]]).unbind()
+    boxes = extremes.clamp_(low, high).to(torch.int64)  # x0, y0, -x1, -y1
+    boxes[..., 2:].neg_()
+    return boxes
 
 
 def compact_lines(lines: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
