@@ -190,13 +190,15 @@ def convex_polygon_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[t
     subsets of the outline are such polygons: this spares them the general hull.
     """
     x, y = exact_coordinates(points)
-    count = present.sum(1)
-    following = (torch.arange(points.shape[1], device=points.device) + 1) % count.clamp(min=1)[:, None]
+    weight = present.to(x.dtype)
+    count = weight.sum(1, keepdim=True)
+    following = torch.arange(1, points.shape[1] + 1, device=points.device)
+    following = following * (following < count)  # the next vertex (from the last one, the first)
     edge_x, edge_y = x.gather(1, following) - x, y.gather(1, following) - y
-    turns = edge_x * edge_y.gather(1, following) - edge_y * edge_x.gather(1, following)
-    turning = turns.sign_().mul_(present).sum(1)  # +-count iff all turns go the same way
-    upper = (edge_y.sign() * 2 + edge_x.sign()).clamp_(0, 1)  # direction angle in [0, pi)
-    rises = (upper.gather(1, following) - upper).clamp_(min=0).mul_(present).sum(1)
-    convex = (turning.abs() == count) & (rises == 1)
+    turns = (edge_x * edge_y.gather(1, following)).sub_(edge_y * edge_x.gather(1, following))
+    turning = turns.sign_().mul_(weight).sum(1, keepdim=True)  # +-count iff all turns go the same way
+    upper = edge_y.sign().mul_(2).add_(edge_x.sign()).clamp_(0, 1)  # direction angle in [0, pi)
+    rises = (upper.gather(1, following) - upper).clamp_(min=0).mul_(weight).sum(1)
+    convex = (turning.abs() == count)[:, 0] & (rises == 1)
     lines = torch.stack([-edge_y, edge_x, edge_y * x - edge_x * y], dim=-1)
-    return (lines * (turning.sign()[:, None] * present)[..., None]).to(points.dtype), convex
+    return (lines * (turning.sign() * weight)[..., None]).to(points.dtype), convex
