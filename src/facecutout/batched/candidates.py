@@ -102,8 +102,8 @@ class Candidates:
             lines = points.new_zeros((len(image), max(part.shape[1] for _, part in parts), 3))
             for rows, part in parts:
                 lines[rows, : part.shape[1]] = part
-        lines, counts = compact_lines(widen_lines(lines))
-        return lines[:, : max(int(counts.max()), 1)], counts, boxes
+        lines, counts = compact_lines(lines)
+        return widen_lines(lines), counts, boxes
 
     def _half_lines(self, image: torch.Tensor, normal: torch.Tensor) -> torch.Tensor:
         """Lines (A, m + 1, 3) of cut candidates of images ``image`` (A,) with normals (A, 2): the

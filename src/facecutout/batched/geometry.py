@@ -57,74 +57,73 @@ def hull_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tenso
     """
     x, y = exact_coordinates(points)
     coords = torch.stack([x.T, y.T])  # (2, n, A): the batch last, so that every operation runs along it
-    contenders, present = _contenders(coords, present.T)
-    edge_x, edge_y = _most_clockwise(contenders)  # (i, A)
+    vectors, present = _contenders(coords, present.T)
+    edge_x, edge_y, length = _most_clockwise(vectors)
+    corners = _corners(vectors, edge_x, edge_y) & present & (length > 0)
+    edge_x, edge_y = edge_x * corners, edge_y * corners  # zero lines off corners
     x, y = coords
-    a, b, c = -edge_y, edge_x, edge_y * x - edge_x * y
-    corners = _corners(a, b, c, x, y, present) & ((edge_x != 0) | (edge_y != 0))
-    lines = torch.stack([a.T, b.T, c.T], dim=-1) * corners.T[..., None]
-    return lines.to(points.dtype), corners.T
+    lines = torch.stack([-edge_y, edge_x, edge_y * x - edge_x * y], -1)
+    return lines.transpose(0, 1).to(points.dtype), corners.T
 
 
 def _contenders(coords: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """The tournament's vectors p_k - p_i with their L1 lengths (3, k, i, A) of points (2, n, A), and
-    ``present`` (n, A) without repeated points (a point equal to an earlier present point is dropped).
+    """The tournament's vectors p_k - p_i (k, 3, i, A) as (x, y, L1 length) of points (2, n, A),
+    and ``present`` (n, A) without repeated points (a point equal to an earlier present point is
+    dropped).
 
     The k axis is padded to a power of two and comes first, so that the tournament's halves are
     contiguous blocks; the points that may not follow p_i (absent, padding or equal to p_i) are
     zero vectors. Integer arithmetic only: on CPU, comparisons into bool tensors and
     ``torch.where`` cost several times more than arithmetic.
     """
-    count = coords.shape[1]
+    count, batch = coords.shape[1:]
     slots = 1 << max(count - 1, 0).bit_length()
-    contenders = coords.new_empty((3, slots, *coords.shape[1:]))
-    delta = contenders[:2]
-    padded = torch.nn.functional.pad(coords, (0, 0, 0, slots - count))  # (2, k, A)
-    torch.sub(padded[:, :, None], coords[:, None], out=delta)
-    torch.abs(delta[0], out=contenders[2]).add_(delta[1].abs())
-    distinct = contenders[2].sign()  # 1 where p_k != p_i, else 0
-    earlier = torch.ones(count, count, dtype=torch.bool, device=coords.device).triu(1)  # [k, i]: k < i
-    repeated = (1 - distinct[:count]).mul_(earlier[..., None]).mul_(present[:, None]).amax(0)
-    present = present & (repeated == 0)
-    contenders.mul_(distinct.mul_(torch.nn.functional.pad(present, (0, 0, 0, slots - count))[:, None]))
-    return contenders, present
+    padding = (0, 0, 0, slots - count)
+    contenders = coords.new_empty((slots, 3, count, batch))
+    delta = contenders[:, :2]
+    torch.sub(torch.nn.functional.pad(coords, padding).transpose(0, 1)[:, :, None], coords, out=delta)
+    torch.sum(delta.abs(), 1, keepdim=True, out=contenders[:, 2:])
+    distinct = contenders[:, 2].sign()  # (k, i, A): 1 where p_k != p_i, else 0
+    earlier = torch.ones(slots, count, dtype=coords.dtype, device=coords.device).triu_(1)  # [k, i]: k < i
+    equal = (1 - distinct).mul_(torch.nn.functional.pad(present, padding)[:, None])
+    present = present & (equal.mul_(earlier[..., None]).amax(0) == 0)
+    distinct.mul_(torch.nn.functional.pad(present, padding)[:, None])
+    return contenders.mul_(distinct[:, None]), present
 
 
-def _most_clockwise(contenders: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per point i of vectors (x, y, L1 length) (3, k, i, A), k a power of two: the most clockwise
-    vector (i, A) x, y, the longest on ties.
+def _most_clockwise(contenders: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Per point i of vectors (x, y, L1 length) (k, 3, i, A), k a power of two: the most clockwise
+    vector, x, y and length (i, A), the longest on ties.
 
     A knockout tournament of log2(k) rounds with exact integer arithmetic: the second of a pair
-    wins iff it is clockwise of the first, or in the same direction and longer. Zero vectors
-    (points that may not follow) lose to any other; a point with only zero vectors gets zero.
-    Vectors in opposite directions tie (the first wins), so the result is the most clockwise vector
-    only where a point's vectors lie within less than a half-turn, as they do at hull corners.
+    wins iff it is clockwise of the first, or in the same direction and longer, i.e. iff
+    2 * cross(second - first, first) + sign(its length - first's length) > 0 (cross products are
+    integers). Zero vectors (points that may not follow) lose to any other; a point with only zero
+    vectors gets zero. Vectors in opposite directions compare by length only, so the result is the
+    most clockwise vector only where a point's vectors lie within less than a half-turn, as they
+    do at hull corners.
     """
-    while contenders.shape[1] > 1:
-        half = contenders.shape[1] // 2
-        first, second = contenders[:, :half], contenders[:, half:]
-        clockwise = (first[1] * second[0]).sub_(first[0] * second[1]).sign_()  # cross(second, first)
-        longer = (second[2] - first[2]).sign_()
-        take = clockwise.mul_(2).add_(longer).clamp_(0, 1)  # 1 iff clockwise, or parallel and longer
-        contenders = (second - first).mul_(take).add_(first)
-    return contenders[0, 0], contenders[1, 0]
+    while contenders.shape[0] > 1:
+        first, second = contenders.chunk(2)
+        step = second - first
+        x, y, longer = step.unbind(1)
+        clockwise = (x * first[:, 1]).sub_(y * first[:, 0])  # cross(second, first)
+        take = longer.sign().add_(clockwise, alpha=2).clamp_(0, 1)
+        contenders = step.mul_(take[:, None]).add_(first)
+    return contenders[0].unbind()
 
 
-def _corners(
-    a: torch.Tensor, b: torch.Tensor, c: torch.Tensor, x: torch.Tensor, y: torch.Tensor, present: torch.Tensor
-) -> torch.Tensor:
-    """(i, A) whether no present point p_k lies outside the edge line (a, b, c) (i, A) from p_i:
-    on its outer side, or on it behind p_i. Points x, y and ``present`` are (n, A).
+def _corners(vectors: torch.Tensor, edge_x: torch.Tensor, edge_y: torch.Tensor) -> torch.Tensor:
+    """(i, A) whether no vector p_k - p_i of ``vectors`` (k, 3, i, A) (zero for points that do not
+    count) lies outside the edge (i, A) from p_i: on its outer side, or along it behind p_i.
 
-    In place on (i, k, A) products: side = a_i x_k + b_i y_k + c_i (>= 0 inside) and
-    along = (p_k - p_i) . (b_i, -a_i) (< 0 behind p_i), combined as 2 * side + min(sign(along), 0).
+    The side of p_k is cross(edge, p_k - p_i) (>= 0 inside), its place along the edge the dot
+    product (< 0 behind p_i), combined as 2 * side + min(sign(along), 0).
     """
-    side = a[:, None] * x
-    side.add_(b[:, None] * y).add_(c[:, None])
-    along = b[:, None] * x
-    along.sub_(a[:, None] * y).sub_((b * x - a * y)[:, None])
-    outside = side.mul_(2).add_(along.sign_().clamp_(max=0)).mul_(present)
-    return (outside.amin(1) >= 0) & present
+    x, y = vectors[:, 0], vectors[:, 1]
+    side = (edge_x * y).sub_(edge_y * x)
+    along = (edge_x * x).add_(edge_y * y)
+    return along.sign_().clamp_(max=0).add_(side, alpha=2).amin(0) == 0
 
 
 def widen_lines(lines: torch.Tensor) -> torch.Tensor:
@@ -134,8 +133,9 @@ def widen_lines(lines: torch.Tensor) -> torch.Tensor:
     the major axis) outside the exact polygon; widened lines take the same pixels except for a few
     where the outline's rounding goes the other way. Zero lines stay zero.
     """
-    margin = 0.5 * torch.maximum(lines[..., 0].abs(), lines[..., 1].abs())
-    return torch.cat([lines[..., :2], (lines[..., 2] + margin)[..., None]], dim=-1)
+    widened = lines.clone()
+    widened[..., 2].add_(torch.maximum(lines[..., 0].abs(), lines[..., 1].abs()), alpha=0.5)
+    return widened
 
 
 def bounding_boxes(points: torch.Tensor, present: torch.Tensor, height: int, width: int) -> torch.Tensor:
@@ -144,21 +144,30 @@ def bounding_boxes(points: torch.Tensor, present: torch.Tensor, height: int, wid
     A box with x1 < x0 or y1 < y0 lies outside the image (or has no point).
     """
     exact = points.round()
-    big = torch.finfo(points.dtype).max
-    low = torch.where(present[..., None], exact, big).amin(-2)
-    high = torch.where(present[..., None], exact, -big).amax(-2)
-    low = low.clamp(min=0, max=max(height, width)).to(torch.int64)
-    high = high.clamp(min=-1, max=max(height, width)).to(torch.int64)
-    x0, y0 = low.unbind(-1)
-    x1, y1 = high.unbind(-1)
-    return torch.stack([x0, y0, x1.clamp(max=width - 1), y1.clamp(max=height - 1)], dim=-1)
+    absent = ~present[..., None]
+    extremes = torch.cat([exact, -exact], -1).masked_fill_(absent, torch.finfo(points.dtype).max).amin(-2)
+    side = max(height, width)
+    low, high = points.new_tensor([[0, 0, 1 - width, 1 - height], [side, side, 1, 1]]).unbind()
+    boxes = extremes.clamp_(low, high).to(torch.int64)  # x0, y0, -x1, -y1
+    boxes[..., 2:].neg_()
+    return boxes
 
 
 def compact_lines(lines: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Move the non-zero lines first; return them and the number of non-zero lines (...,)."""
-    used = (lines != 0).any(-1)
-    order = torch.sort(used.to(torch.int8), dim=-1, descending=True, stable=True).indices
-    return torch.gather(lines, -2, order[..., None].expand_as(lines)), used.sum(-1)
+    """Lines (A, E, 3) with the non-zero ones first (in their order), cut to the most non-zero
+    lines of a row (at least one), and the number of non-zero lines (A,). A line is zero iff its
+    normal (a, b) is.
+
+    The order is a sort of unique keys (non-zero lines above zero ones, earlier above later), which
+    needs no stable sort, and the lines are picked as rows of the flattened lines.
+    """
+    count, size = lines.shape[:2]
+    used = (lines[..., 0] != 0) | (lines[..., 1] != 0)
+    counts = used.sum(-1)
+    keys = torch.arange(size, 0, -1, device=lines.device) + used * size
+    order = keys.topk(max(int(counts.max()), 1), sorted=True).indices
+    rows = order + torch.arange(0, count * size, size, device=lines.device)[:, None]
+    return lines.reshape(-1, 3).index_select(0, rows.view(-1)).view(*order.shape, 3), counts
 
 
 def convex_polygon_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -181,13 +190,15 @@ def convex_polygon_lines(points: torch.Tensor, present: torch.Tensor) -> tuple[t
     subsets of the outline are such polygons: this spares them the general hull.
     """
     x, y = exact_coordinates(points)
-    count = present.sum(1)
-    following = (torch.arange(points.shape[1], device=points.device) + 1) % count.clamp(min=1)[:, None]
+    weight = present.to(x.dtype)
+    count = weight.sum(1, keepdim=True)
+    following = torch.arange(1, points.shape[1] + 1, device=points.device)
+    following = following * (following < count)  # the next vertex (from the last one, the first)
     edge_x, edge_y = x.gather(1, following) - x, y.gather(1, following) - y
-    turns = edge_x * edge_y.gather(1, following) - edge_y * edge_x.gather(1, following)
-    turning = turns.sign_().mul_(present).sum(1)  # +-count iff all turns go the same way
-    upper = (edge_y.sign() * 2 + edge_x.sign()).clamp_(0, 1)  # direction angle in [0, pi)
-    rises = (upper.gather(1, following) - upper).clamp_(min=0).mul_(present).sum(1)
-    convex = (turning.abs() == count) & (rises == 1)
+    turns = (edge_x * edge_y.gather(1, following)).sub_(edge_y * edge_x.gather(1, following))
+    turning = turns.sign_().mul_(weight).sum(1, keepdim=True)  # +-count iff all turns go the same way
+    upper = edge_y.sign().mul_(2).add_(edge_x.sign()).clamp_(0, 1)  # direction angle in [0, pi)
+    rises = (upper.gather(1, following) - upper).clamp_(min=0).mul_(weight).sum(1)
+    convex = (turning.abs() == count)[:, 0] & (rises == 1)
     lines = torch.stack([-edge_y, edge_x, edge_y * x - edge_x * y], dim=-1)
-    return (lines * (turning.sign()[:, None] * present)[..., None]).to(points.dtype), convex
+    return (lines * (turning.sign() * weight)[..., None]).to(points.dtype), convex
