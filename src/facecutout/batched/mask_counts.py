@@ -1,17 +1,15 @@
-"""Counting mask pixels in row spans, from running counts of bit-packed mask rows.
+"""Counting mask pixels in row spans, from running sums of mask rows packed into int64 lanes.
 
-A (B, H, W) bool mask is packed into int64 words of 64 / L lanes (L = 8, 16 or 32 bits), one pixel a
-lane: with 8-bit lanes the packing is a free view of the bool bytes. A running sum of the words along
-each row adds lane by lane, so lane k of word j counts the mask pixels of lane k in words 0..j; it
-never carries into the next lane (nor into the sign bit) while the row has fewer than 2**(L - 1)
-words: 8-bit lanes serve rows up to 1016 pixels. That scan touches W / 8
-words per row instead of W pixels, and the count of a span is one difference of lane vectors summed
-over its lanes.
+A (B, H, W) bool mask is read as int64 words of 64 / L lanes (L = 8, 16 or 32 bits), one pixel a
+lane: with 8-bit lanes that is a free view of the bool bytes. A running sum of the words along each
+row adds lane by lane, so lane k of word j counts the mask pixels of lane k in words 0..j; it never
+carries into the next lane (nor into the sign bit) while the row has fewer than 2**(L - 1) words:
+8-bit lanes serve rows up to 1016 pixels. The scan touches W / 8 words per row instead of W pixels.
 
-Where the lane counts of a row up to column x (inclusive) are wanted, word j = x // P holds pixels
-j * P .. j * P + P - 1 (P pixels a word): its running word minus its own lanes after x. The counts
-of a span [left, right] are then the lane-wise difference of the vectors at right and at left - 1
-(never negative in any lane, so no borrow crosses lanes), summed over its lanes.
+The lane counts of a row through column x are the running word j = x // P (P pixels a word) minus
+that word's own lanes after x. The count of a span [left, right] is the lane-wise difference of the
+vectors through right and through left - 1 (never negative in any lane, so no borrow crosses
+lanes), summed over its lanes.
 """
 
 from __future__ import annotations

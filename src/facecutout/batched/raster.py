@@ -31,7 +31,10 @@ class RowSpans:
 
     def select(self, keep: torch.Tensor) -> RowSpans:
         """The rows where ``keep`` (R,) bool is set."""
-        index = keep.nonzero(as_tuple=True)[0]
+        return self.take(keep.nonzero(as_tuple=True)[0])
+
+    def take(self, index: torch.Tensor) -> RowSpans:
+        """The rows ``index`` (int64), in that order."""
         return RowSpans(*(torch.index_select(part, 0, index) for part in self))
 
     def relabel(self, owners: torch.Tensor) -> RowSpans:

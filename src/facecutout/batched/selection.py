@@ -66,6 +66,5 @@ def select_spans(
         return RowSpans(empty, empty, empty, empty), chosen
     spans = concatenate_spans(winners)
     if len(spans.owner) > 1 and not bool((spans.owner[1:] >= spans.owner[:-1]).all()):
-        order = torch.sort(spans.owner, stable=True).indices
-        spans = RowSpans(*(torch.index_select(part, 0, order) for part in spans))
+        spans = spans.take(torch.sort(spans.owner, stable=True).indices)
     return spans, chosen
