@@ -132,3 +132,20 @@ def test_span_masks_mark_exactly_each_rows_columns():
         [int(first) <= x <= int(last) for x in range(width)] for first, last in zip(left, right, strict=True)
     ]
     assert span_masks(spans, width).tolist() == expected
+
+
+def test_rows_wider_than_8_bit_lanes_allow_keep_the_overlap_rule():
+    """1100-pixel rows take 16-bit lanes; the cut still hides at most threshold * |M|."""
+    from facecutout.batched import batch_face_cutout
+
+    generator = torch.Generator().manual_seed(5)
+    images = torch.randint(0, 256, (3, 3, 48, 1100), dtype=torch.uint8, generator=generator)
+    masks = torch.rand((3, 48, 1100), generator=generator) < 0.5
+    landmarks = torch.tensor([[400.0, 15.0], [700.0, 15.0], [550.0, 25.0], [450.0, 38.0], [650.0, 38.0]])
+    out, regions = batch_face_cutout(
+        images, landmarks.repeat(3, 1, 1), masks, variant="sensory", threshold=0.2
+    )
+    overlap = (regions & masks).sum((1, 2))
+    assert bool((regions.sum((1, 2)) > 0).all())
+    assert bool((overlap <= 0.2 * masks.sum((1, 2))).all())
+    assert bool((out[regions[:, None].expand_as(out)] == 0).all())
