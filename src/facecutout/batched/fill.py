@@ -61,8 +61,7 @@ def fill_pixels(
     direct = inplace and images.is_contiguous()
     output = images if direct else images.clone(memory_format=torch.contiguous_format)
     pixels = span_pixels(spans, height, width)
-    lengths = spans.right - spans.left + 1
-    pixel_images = torch.repeat_interleave(spans.owner, lengths, output_size=len(pixels))
+    pixel_images = torch.repeat_interleave(spans.owner, spans.lengths, output_size=len(pixels))
     # Flat index of each pixel in every channel of a (B, C, H, W) array, channel-major: (C, pixels).
     first_channel = pixels + pixel_images * ((channels - 1) * plane)
     index = first_channel + (torch.arange(channels, device=images.device) * plane)[:, None]

@@ -41,9 +41,14 @@ class RowSpans:
         """The same rows with owner i renamed ``owners[i]``."""
         return RowSpans(torch.index_select(owners, 0, self.owner), self.row, self.left, self.right)
 
+    @property
+    def lengths(self) -> torch.Tensor:
+        """(R,) pixels of each row (0 where the candidate misses it)."""
+        return self.right - self.left + 1
+
     def areas(self, count: int) -> torch.Tensor:
         """(count,) int64 pixels of each owner."""
-        return self.per_owner(self.right - self.left + 1, count)
+        return self.per_owner(self.lengths, count)
 
     def per_owner(self, values: torch.Tensor, count: int) -> torch.Tensor:
         """(count,) sums of per-row ``values`` (R,) over each owner's rows."""
@@ -150,7 +155,7 @@ def grouped_row_spans(lines: torch.Tensor, counts: torch.Tensor, boxes: torch.Te
 
 def span_pixels(spans: RowSpans, height: int, width: int) -> torch.Tensor:
     """Flat indices into a (B, H, W) array of every pixel of rows whose owners are images, row by row."""
-    lengths = spans.right - spans.left + 1
+    lengths = spans.lengths
     total = int(lengths.sum())
     # A pixel's flat index is its row's start plus its rank among all pixels listed minus the rank of
     # its row's first pixel.
