@@ -10,7 +10,13 @@ from facecutout.batched.candidates import variant_candidates
 from facecutout.batched.fill import fill_pixels, resolve_fill
 from facecutout.batched.raster import span_masks
 from facecutout.batched.selection import select_spans
-from facecutout.batched.validation import check_generator, check_images, check_landmarks, check_masks
+from facecutout.batched.validation import (
+    check_generator,
+    check_images,
+    check_inplace,
+    check_landmarks,
+    check_masks,
+)
 from facecutout.cutout.fill import Fill
 from facecutout.cutout.manipulation import DEFAULT_DIFF_LEVEL, check_diff_level
 from facecutout.cutout.regions import HULL_STRATEGIES, SENSORY_FEATURES
@@ -101,8 +107,7 @@ def batch_face_cutout(
         raise InvalidInputError(
             f"candidates_per_step must be a positive integer, got {candidates_per_step!r}"
         )
-    if not isinstance(inplace, bool):
-        raise InvalidInputError(f"inplace must be True or False, got {inplace!r}")
+    check_inplace(inplace)
     if batch == 0:
         empty = torch.zeros((0, height, width), dtype=torch.bool, device=images.device)
         return (images if inplace else images.clone()), empty

@@ -9,12 +9,11 @@ from torch import nn
 
 from facecutout.batched.fill import check_tensor_fill
 from facecutout.batched.functional import batch_face_cutout
-from facecutout.batched.validation import check_generator
+from facecutout.batched.validation import check_generator, check_inplace
 from facecutout.cutout.fill import Fill
 from facecutout.cutout.regions import HULL_STRATEGIES, SENSORY_FEATURES
 from facecutout.cutout.selection import check_choices, check_variant
 from facecutout.cutout.validation import check_threshold, check_unit_interval
-from facecutout.errors import InvalidInputError
 
 
 class BatchFaceCutout(nn.Module):
@@ -43,9 +42,7 @@ class BatchFaceCutout(nn.Module):
         self.p = check_unit_interval(p, "p")
         self.features = check_choices(features, SENSORY_FEATURES, "features")
         self.strategies = check_choices(strategies, HULL_STRATEGIES, "strategies")
-        if not isinstance(inplace, bool):
-            raise InvalidInputError(f"inplace must be True or False, got {inplace!r}")
-        self.inplace = inplace
+        self.inplace = check_inplace(inplace)
 
     @torch.no_grad()
     def forward(

@@ -79,3 +79,10 @@ def check_generator(generator: object, device: torch.device) -> torch.Generator 
             f"create it with torch.Generator(device={device.type!r})"
         )
     return generator
+
+
+def check_inplace(inplace: object) -> bool:
+    """Return ``inplace`` if it is True or False."""
+    if not isinstance(inplace, bool):
+        raise InvalidInputError(f"inplace must be True or False, got {inplace!r}")
+    return inplace
