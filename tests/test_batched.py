@@ -52,8 +52,9 @@ batches = st.builds(
     threshold=st.sampled_from([0.0, 0.1, 0.3, 1.0]),
     fill=st.sampled_from([0, 7, "per_channel", "random", "random_uniform"]),
     seed=st.integers(0, 1000),
+    backend=st.sampled_from(["compiled", "tensor"]),
 )
-def test_invariants(data, variant, threshold, fill, seed):
+def test_invariants(data, variant, threshold, fill, seed, backend):
     images, landmarks, masks = data
     channels = images.shape[1]
     if variant == "convex_hull" and landmarks.shape[1] == 5:
@@ -68,6 +69,7 @@ def test_invariants(data, variant, threshold, fill, seed):
         threshold=threshold,
         fill=fill,
         generator=torch.Generator().manual_seed(seed),
+        backend=backend,
     )
     assert out.shape == images.shape and out.dtype == images.dtype
     assert regions.shape == masks.shape and regions.dtype == torch.bool
@@ -114,8 +116,9 @@ def test_candidates_per_step_changes_speed_only():
             fill="random",
             generator=torch.Generator().manual_seed(2),
             candidates_per_step=step,
+            backend=backend,
         )
-        for step in (1, 3, 64)
+        for step, backend in ((1, "compiled"), (1, "tensor"), (3, "tensor"), (64, "tensor"))
     ]
     for out, regions in results[1:]:
         assert torch.equal(out, results[0][0]) and torch.equal(regions, results[0][1])

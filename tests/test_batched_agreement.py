@@ -254,10 +254,11 @@ def test_row_spans_of_a_nearly_horizontal_line_stay_in_the_box():
     assert second == {(row, 3, 19) for row in range(20)}
 
 
+@pytest.mark.parametrize("backend", ["compiled", "tensor"])
 @pytest.mark.parametrize(
     ("variant", "threshold"), [("sensory", 0.05), ("convex_hull", 0.2), ("random", 0.05)]
 )
-def test_the_region_is_each_images_first_admissible_candidate(variant, threshold):
+def test_the_region_is_each_images_first_admissible_candidate(variant, threshold, backend):
     """End to end (steps, groups, spans): the cut is the first candidate, in the image's order,
     that is non-empty and hides at most threshold * |M|; all candidates rasterised one by one."""
     from facecutout.batched import batch_face_cutout
@@ -277,6 +278,7 @@ def test_the_region_is_each_images_first_admissible_candidate(variant, threshold
         variant=variant,
         threshold=threshold,
         generator=torch.Generator().manual_seed(4),
+        backend=backend,
     )
     # The candidates are the first draws of the call: the same seed gives the same candidates.
     points = check_landmarks(landmarks, images)

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 import torch
 
 from facecutout.batched.candidates import variant_candidates
+from facecutout.batched.compiled import compiled_select
 from facecutout.batched.fill import fill_pixels, resolve_fill
 from facecutout.batched.raster import span_masks
 from facecutout.batched.selection import select_spans
 from facecutout.batched.validation import (
+    check_backend,
     check_generator,
     check_images,
     check_inplace,
@@ -63,6 +65,7 @@ def batch_face_cutout(
     apply_to: torch.Tensor | None = None,
     candidates_per_step: int | None = None,
     inplace: bool = False,
+    backend: str | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Cut a landmark-guided face region out of every image of a batch.
 
@@ -80,11 +83,14 @@ def batch_face_cutout(
         generator: torch.Generator on the images' kind of device; the same state gives the same output.
         features: sensory features to choose from; strategies: convex-hull strategies.
         apply_to: (B,) bool, the images to cut (default: all); the others are returned unchanged.
-        candidates_per_step: candidate ranks measured in the first step for all images, twice as
-            many in each later step for the images still without a cut (default: 4 on CPU, 64
-            elsewhere); changes speed only, never the result.
+        candidates_per_step: with the "tensor" backend, candidate ranks measured in the first
+            step for all images, twice as many in each later step for the images still without
+            a cut (default: 4 on CPU, 64 elsewhere); changes speed only, never the result.
         inplace: cut ``images`` itself instead of a copy (spares a pass over the batch and its
             allocation); the result is the same.
+        backend: how the cuts are chosen: "compiled" (CPU only: one compiled pass over the
+            batch, :mod:`facecutout.batched.compiled`) or "tensor" (steps of tensor operations on
+            any device); default: "compiled" on the CPU, "tensor" elsewhere. Same result.
 
     Returns:
         The cut images (a contiguous copy, or ``images`` itself if ``inplace``; same shape, dtype
@@ -108,15 +114,19 @@ def batch_face_cutout(
             f"candidates_per_step must be a positive integer, got {candidates_per_step!r}"
         )
     check_inplace(inplace)
+    backend = check_backend(backend, images.device)
     if batch == 0:
         empty = torch.zeros((0, height, width), dtype=torch.bool, device=images.device)
         return (images if inplace else images.clone()), empty
 
     with torch.no_grad():
         candidates = variant_candidates(points, variant, generator, features, strategies)
-        spans, _ = select_spans(candidates, manipulated, limit, enabled, height, width, step)
-        regions = torch.zeros((batch, height, width), dtype=torch.bool, device=images.device)
-        regions.view(batch * height, width)[spans.owner * height + spans.row] = span_masks(spans, width)
+        if backend == "compiled":
+            spans, _, regions = compiled_select(candidates, manipulated, limit, enabled, height, width)
+        else:
+            spans, _ = select_spans(candidates, manipulated, limit, enabled, height, width, step)
+            regions = torch.zeros((batch, height, width), dtype=torch.bool, device=images.device)
+            regions.view(batch * height, width)[spans.owner * height + spans.row] = span_masks(spans, width)
         filled = fill_pixels(images, regions, spans, resolved_fill, generator, inplace)
         return filled, regions
 

@@ -8,6 +8,8 @@ from facecutout.batched.geometry import geometry_dtype
 from facecutout.cutout.validation import LANDMARK_COUNTS
 from facecutout.errors import InvalidInputError
 
+BACKENDS = ("compiled", "tensor")
+
 
 def check_images(images: object) -> torch.Tensor:
     """Return ``images`` if it is a (B, C, H, W) uint8 or floating-point tensor with H, W >= 1."""
@@ -86,3 +88,15 @@ def check_inplace(inplace: object) -> bool:
     if not isinstance(inplace, bool):
         raise InvalidInputError(f"inplace must be True or False, got {inplace!r}")
     return inplace
+
+
+def check_backend(backend: object, device: torch.device) -> str:
+    """The backend that chooses the cuts: ``backend`` if valid for ``device``; None: "compiled" on
+    the CPU, "tensor" elsewhere."""
+    if backend is None:
+        return "compiled" if device.type == "cpu" else "tensor"
+    if backend not in BACKENDS:
+        raise InvalidInputError(f"backend must be one of {BACKENDS} or None, got {backend!r}")
+    if backend == "compiled" and device.type != "cpu":
+        raise InvalidInputError(f"backend='compiled' runs on the CPU only; the images are on {device}")
+    return backend
