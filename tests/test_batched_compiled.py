@@ -66,9 +66,9 @@ def assert_same_choices(landmarks, masks, variant, threshold, seed, height, widt
     for part, expected in zip(spans, expected_spans, strict=True):
         assert torch.equal(part, expected)
     expected_regions = torch.zeros((batch, height, width), dtype=torch.bool)
-    expected_regions.view(batch * height, width)[
-        expected_spans.owner * height + expected_spans.row
-    ] = span_masks(expected_spans, width)
+    expected_regions.view(batch * height, width)[expected_spans.owner * height + expected_spans.row] = (
+        span_masks(expected_spans, width)
+    )
     assert torch.equal(regions, expected_regions)
     return ranks
 
