@@ -6,10 +6,11 @@ Run: .venv/bin/python benchmarks/bench_batched.py [--device cpu|cuda] [--batch-s
 Both versions cut the same real fake crops of the shared samples, resized to SIZE x SIZE, with
 their manipulated regions (diff >= 40) so the overlap rule is exercised: 5-point MTCNN landmarks
 (shipped) and 68-point dlib landmarks (detected here, once, untimed). The per-image reference
-(``facecutout.face_cutout`` on numpy arrays, always on the CPU) is timed in the same run; the
+(``facecutout.face_cutout`` on numpy arrays, always on the CPU) is timed in the same run; a
 ratio is batched / per-image throughput, for the batched call making a copy (as the per-image one
-does) and cutting the batch in place (``inplace=True``, as in a training step). Best of REPEATS runs,
-interleaved.
+does) and cutting the batch in place (``inplace=True``, as in a training step), with each backend
+(on the CPU: "compiled", the default there, and "tensor", the accelerators' one). Best of REPEATS
+runs, interleaved.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -100,7 +102,7 @@ def run_case(
 
     working = images.clone()  # cut in place again and again: the cost does not depend on the pixels
 
-    def batched(inplace: bool) -> None:
+    def batched(backend: str, inplace: bool) -> None:
         batch_face_cutout(
             working if inplace else images,
             landmarks,
@@ -108,27 +110,30 @@ def run_case(
             variant=variant,
             generator=generator,
             inplace=inplace,
+            backend=backend,
         )
         if device.type == "cuda":
             torch.cuda.synchronize(device)
 
-    batched(False)  # warm-up (CUDA kernels, allocator)
-    times: dict[str, list[float]] = {"loop": [], "copy": [], "inplace": []}
-    for _ in range(repeats):
-        times["loop"].append(seconds(per_image))
-        times["copy"].append(seconds(lambda: batched(False)))
-        times["inplace"].append(seconds(lambda: batched(True)))
-    rates = {name: batch / min(values) for name, values in times.items()}
-    return {
-        "landmarks": points,
-        "variant": variant,
-        "batch": batch,
-        "per_image_loop_img_s": round(rates["loop"]),
-        "batched_img_s": round(rates["copy"]),
-        "ratio": round(rates["copy"] / rates["loop"], 2),
-        "batched_inplace_img_s": round(rates["inplace"]),
-        "ratio_inplace": round(rates["inplace"] / rates["loop"], 2),
+    backends = ("compiled", "tensor") if device.type == "cpu" else ("tensor",)
+    runs = {"loop": per_image} | {
+        f"{backend} {mode}": partial(batched, backend, mode == "in place")
+        for backend in backends
+        for mode in ("copy", "in place")
     }
+    for backend in backends:
+        batched(backend, False)  # warm-up (the compiled kernel's cache, CUDA kernels, allocator)
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            times[name].append(seconds(run))
+    rates = {name: batch / min(values) for name, values in times.items()}
+    row = {"landmarks": points, "variant": variant, "batch": batch, "loop_img_s": round(rates["loop"])}
+    for backend in backends:
+        row[f"{backend}_img_s"] = round(rates[f"{backend} copy"])
+        row[f"{backend}_ratio"] = round(rates[f"{backend} copy"] / rates["loop"], 2)
+        row[f"{backend}_ratio_inplace"] = round(rates[f"{backend} in place"] / rates["loop"], 2)
+    return row
 
 
 def main() -> None:
