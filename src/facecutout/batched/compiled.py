@@ -28,7 +28,7 @@ def compiled_select(
     """Row spans and ranks of each image's first admissible candidate, as
     :func:`facecutout.batched.selection.select_spans` gives them, plus the regions (B, H, W) bool.
 
-    CPU tensors only; the geometry must be float64 (:func:`facecutout.batched.geometry.geometry_dtype`).
+    CPU tensors only.
     """
     batch = candidates.points.shape[0]
     outline = candidates.outline
@@ -40,10 +40,10 @@ def compiled_select(
         mask_bytes = masks.contiguous().view(torch.uint8).numpy()
     regions = torch.zeros((batch, height, width), dtype=torch.bool)
     chosen, owner, row, left, right = _choose(
-        candidates.points.contiguous().numpy(),
+        candidates.points.to(torch.float64).contiguous().numpy(),
         candidates.present.contiguous().numpy(),
-        candidates.cut.contiguous().numpy(),
-        outline.contiguous().numpy(),
+        candidates.cut.to(torch.float64).contiguous().numpy(),
+        outline.to(torch.float64).contiguous().numpy(),
         mask_bytes,
         masks is not None,
         float(threshold),
