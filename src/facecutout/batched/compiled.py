@@ -109,12 +109,7 @@ def _choose(points, present, cuts, outline, masks, has_masks, threshold, enabled
                 lines[edges, 2] = -(normal_x * centre_x + normal_y * centre_y)
                 edges += 1
             else:
-                used = 0
-                for k in range(size):
-                    if present[image, rank, k]:
-                        xs[used] = np.int64(np.round(points[image, rank, k, 0]))
-                        ys[used] = np.int64(np.round(points[image, rank, k, 1]))
-                        used += 1
+                used = _rounded_points(points[image, rank], present[image, rank], xs, ys)
                 corners = _hull(xs, ys, used, order, hull_x, hull_y, hull_index)
                 edges = _edge_lines(hull_x, hull_y, corners, lines)
             _widen(lines, edges)
@@ -125,13 +120,10 @@ def _choose(points, present, cuts, outline, masks, has_masks, threshold, enabled
                 continue
             chosen[image] = rank
             for y in range(first, last + 1):
-                owner[written] = image
-                rows[written] = y
-                lefts[written] = span_left[y - first]
-                rights[written] = span_right[y - first]
+                owner[written], rows[written] = image, y
+                lefts[written], rights[written] = span_left[y - first], span_right[y - first]
+                regions[image, y, lefts[written] : rights[written] + 1] = True
                 written += 1
-                for x in range(span_left[y - first], span_right[y - first] + 1):
-                    regions[image, y, x] = True
             break
     return chosen, owner[:written], rows[:written], lefts[:written], rights[:written]
 
@@ -143,6 +135,18 @@ def _mask_pixels(mask):
         for x in range(mask.shape[1]):
             total += mask[y, x]
     return total
+
+
+@njit(cache=True, nogil=True)
+def _rounded_points(points, present, xs, ys):
+    """The present points (n, 2) rounded to integers into ``xs, ys``; returns how many."""
+    used = 0
+    for k in range(points.shape[0]):
+        if present[k]:
+            xs[used] = np.int64(np.round(points[k, 0]))
+            ys[used] = np.int64(np.round(points[k, 1]))
+            used += 1
+    return used
 
 
 @njit(cache=True, nogil=True)
