@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import torch
 
 from facecutout.batched.candidates import variant_candidates
-from facecutout.batched.compiled import compiled_select
 from facecutout.batched.fill import fill_pixels, resolve_fill
 from facecutout.batched.raster import span_masks
 from facecutout.batched.selection import select_spans
@@ -122,6 +121,9 @@ def batch_face_cutout(
     with torch.no_grad():
         candidates = variant_candidates(points, variant, generator, features, strategies)
         if backend == "compiled":
+            # Imported here: numba is needed only by the CPU backend, not by accelerator users.
+            from facecutout.batched.compiled import compiled_select
+
             spans, _, regions = compiled_select(candidates, manipulated, limit, enabled, height, width)
         else:
             spans, _ = select_spans(candidates, manipulated, limit, enabled, height, width, step)
