@@ -13,7 +13,7 @@ from facecutout import binarize_diff
 from facecutout.batched import batch_face_cutout
 from facecutout.batched.candidates import variant_candidates
 from facecutout.batched.compiled import compiled_select
-from facecutout.batched.raster import span_masks
+from facecutout.batched.raster import span_regions
 from facecutout.batched.selection import select_spans
 from facecutout.batched.validation import check_backend, check_landmarks
 from facecutout.cutout.regions import HULL_STRATEGIES, SENSORY_FEATURES
@@ -65,11 +65,7 @@ def assert_same_choices(landmarks, masks, variant, threshold, seed, height, widt
     assert torch.equal(ranks, expected_ranks)
     for part, expected in zip(spans, expected_spans, strict=True):
         assert torch.equal(part, expected)
-    expected_regions = torch.zeros((batch, height, width), dtype=torch.bool)
-    expected_regions.view(batch * height, width)[expected_spans.owner * height + expected_spans.row] = (
-        span_masks(expected_spans, width)
-    )
-    assert torch.equal(regions, expected_regions)
+    assert torch.equal(regions, span_regions(expected_spans, batch, height, width))
     return ranks
 
 

@@ -4,7 +4,8 @@ The rule and geometry of :mod:`facecutout.batched.selection` and :mod:`facecutou
 the same hull lines, widening, row ranges, rounding and overlap rule, so the same cut to the pixel.
 Each image measures its candidates one after another and stops at its first admissible one, and a
 candidate's count stops once it exceeds the budget. On accelerators the steps of tensor operations
-pay; on the CPU this pass measures a third of the candidates and makes no pass over whole tensors.
+pay; on the CPU this pass measures half as many candidates, and its only passes over whole tensors
+are zeroing the regions and totalling the masks.
 """
 
 from __future__ import annotations
@@ -236,12 +237,18 @@ def _edge_lines(hull_x, hull_y, corners, lines):
 
 
 @njit(cache=True, nogil=True)
+def _scaled_outline_hull(outline, scale, xs, ys, order, hull_x, hull_y, hull_index):
+    """:func:`_hull` of the outline (m, 2) scaled by ``scale`` and rounded; returns the corners."""
+    for k in range(outline.shape[0]):
+        xs[k] = np.int64(np.round(outline[k, 0] * scale))
+        ys[k] = np.int64(np.round(outline[k, 1] * scale))
+    return _hull(xs, ys, outline.shape[0], order, hull_x, hull_y, hull_index)
+
+
+@njit(cache=True, nogil=True)
 def _outline_hull(outline, xs, ys, order, hull_x, hull_y, hull_index, lines):
     """Lines of the hull of the rounded outline (m, 2) into ``lines``; returns their number."""
-    for k in range(outline.shape[0]):
-        xs[k] = np.int64(np.round(outline[k, 0]))
-        ys[k] = np.int64(np.round(outline[k, 1]))
-    corners = _hull(xs, ys, outline.shape[0], order, hull_x, hull_y, hull_index)
+    corners = _scaled_outline_hull(outline, 1.0, xs, ys, order, hull_x, hull_y, hull_index)
     return _edge_lines(hull_x, hull_y, corners, lines)
 
 
@@ -250,10 +257,9 @@ def _corner_centroid(outline, xs, ys, order, hull_x, hull_y, hull_index):
     """Mean of the outline points that are corners of its hull found on 1/CENTROID_PRECISION-pixel
     points (:func:`facecutout.batched.candidates.outline_hulls`), summed in outline order."""
     count = outline.shape[0]
-    for k in range(count):
-        xs[k] = np.int64(np.round(outline[k, 0] * CENTROID_PRECISION))
-        ys[k] = np.int64(np.round(outline[k, 1] * CENTROID_PRECISION))
-    corners = _hull(xs, ys, count, order, hull_x, hull_y, hull_index)
+    corners = _scaled_outline_hull(
+        outline, float(CENTROID_PRECISION), xs, ys, order, hull_x, hull_y, hull_index
+    )
     is_corner = np.zeros(count, np.bool_)
     for i in range(corners if corners > 1 else 0):  # a single point has no edge, hence no corner
         is_corner[hull_index[i]] = True

@@ -8,7 +8,7 @@ import torch
 
 from facecutout.batched.candidates import variant_candidates
 from facecutout.batched.fill import fill_pixels, resolve_fill
-from facecutout.batched.raster import span_masks
+from facecutout.batched.raster import span_regions
 from facecutout.batched.selection import select_spans
 from facecutout.batched.validation import (
     check_backend,
@@ -127,8 +127,7 @@ def batch_face_cutout(
             spans, _, regions = compiled_select(candidates, manipulated, limit, enabled, height, width)
         else:
             spans, _ = select_spans(candidates, manipulated, limit, enabled, height, width, step)
-            regions = torch.zeros((batch, height, width), dtype=torch.bool, device=images.device)
-            regions.view(batch * height, width)[spans.owner * height + spans.row] = span_masks(spans, width)
+            regions = span_regions(spans, batch, height, width)
         filled = fill_pixels(images, regions, spans, resolved_fill, generator, inplace)
         return filled, regions
 

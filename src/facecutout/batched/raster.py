@@ -166,6 +166,13 @@ def span_pixels(spans: RowSpans, height: int, width: int) -> torch.Tensor:
     )
 
 
+def span_regions(spans: RowSpans, batch: int, height: int, width: int) -> torch.Tensor:
+    """(batch, height, width) bool: the pixels of rows whose owners are images."""
+    regions = torch.zeros((batch, height, width), dtype=torch.bool, device=spans.left.device)
+    regions.view(batch * height, width)[spans.owner * height + spans.row] = span_masks(spans, width)
+    return regions
+
+
 def span_masks(spans: RowSpans, width: int) -> torch.Tensor:
     """(R, width) bool: the columns of each row's span.
 
