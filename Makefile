@@ -17,7 +17,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installing the locked environment into $(VENV) (first run: a few minutes, ~5 GB)..."
 	@$(PIP) install --no-deps -r requirements.lock 2>&1 | { grep -v "^WARNING: Location" || true; }
-	@$(BIN)/python -c "import torch, torchvision, timm, albumentations, lightning, facenet_pytorch, dlib, numba" \
+	@$(BIN)/python -c "import torch, torchvision, timm, albumentations, lightning, facenet_pytorch, dlib" \
 		|| { echo "error: the environment in $(VENV) is incomplete; see the pip output above"; exit 1; }
 	@$(PIP) install --no-deps -e . 2>&1 | { grep -v "^WARNING: Location" || true; }
 	@touch $@

@@ -31,7 +31,7 @@ from facecutout import binarize_diff, face_cutout
 from facecutout.batched import batch_face_cutout
 from facecutout.data.table import load_samples
 from facecutout.fileio import read_grey, read_rgb
-from facecutout.offline import configure_offline
+from offline import work_offline
 
 DEFAULT_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "face-cutout-samples"
 CASES = (("5-pt", "sensory"), ("68-pt", "sensory"), ("68-pt", "convex_hull"), ("68-pt", "random"))
@@ -152,7 +152,7 @@ def main() -> None:
         "--profile", action="store_true", help="also print the top operators of one batched call"
     )
     args = parser.parse_args()
-    configure_offline()
+    work_offline()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.threads is not None:
         torch.set_num_threads(args.threads)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from facecutout.offline import configure_offline
+from offline import work_offline
 
 DEFAULT_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "face-cutout-samples"
 
@@ -143,7 +143,7 @@ def bench_training_step(steps: int) -> None:
 
 
 def main() -> None:
-    configure_offline()
+    work_offline()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES)
     parser.add_argument("--repeats", type=int, default=3)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from facecutout.offline import configure_offline
+from offline import work_offline
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "face-cutout-samples"
 
@@ -60,7 +60,7 @@ def main() -> None:
     parser.add_argument("--device", default=None, help="MTCNN device (default: cuda if available)")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
     args = parser.parse_args()
-    configure_offline()
+    work_offline()
 
     import albumentations as A
     import cv2

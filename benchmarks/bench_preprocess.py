@@ -30,7 +30,7 @@ from skimage.metrics import structural_similarity
 
 from facecutout.fileio import read_rgb
 from facecutout.landmarks import get_detector
-from facecutout.offline import configure_offline
+from offline import work_offline
 from facecutout.preprocess import PreprocessConfig, preprocess_dataset
 from facecutout.preprocess.identity import face_embedding
 from facecutout.preprocess.ssim import diff_from_ssim, ssim_diff
@@ -124,7 +124,7 @@ def main() -> None:
         "--ssim-only", action="store_true", help="only the SSIM comparison on the shared pairs"
     )
     args = parser.parse_args()
-    configure_offline()
+    work_offline()
     if args.ssim_only:
         bench_ssim({"shared pairs": shared_pairs()})
         return

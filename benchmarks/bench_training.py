@@ -20,9 +20,9 @@ import cv2
 import numpy as np
 import torch
 
-from facecutout.offline import configure_offline
+from offline import work_offline
 
-configure_offline()
+work_offline()
 
 from facecutout.data.augment import AUGMENTATIONS, CutoutSettings, TrainTransform  # noqa: E402
 from facecutout.data.dataset import FaceCropDataset, collate_faces  # noqa: E402

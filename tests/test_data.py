@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from facecutout.cutout.manipulation import binarize_diff
-from facecutout.data.augment import AUGMENTATIONS, CutoutSettings, TrainTransform
+from facecutout.data.augment import AUGMENTATIONS, CutInputs, CutoutSettings, TrainTransform
 from facecutout.data.dataset import FaceCropDataset, collate_faces
 from facecutout.data.diffs import load_diff
 from facecutout.data.folds import check_no_leakage, split_folds
@@ -164,9 +164,7 @@ def _dataset(
     samples, augmentation="face_cutout", p=1.0, size=96, with_masks=True, threshold=0.3, variant="random"
 ):
     settings = CutoutSettings(augmentation=augmentation, p=p, threshold=threshold, variant=variant)
-    return FaceCropDataset(
-        samples, size, TrainTransform(size, settings, record_region=True), with_masks=with_masks
-    )
+    return FaceCropDataset(samples, size, TrainTransform(size, settings), with_masks=with_masks)
 
 
 def test_face_cutout_respects_the_manipulated_region_during_training(samples_dir):
@@ -221,10 +219,11 @@ def test_geometric_transforms_move_landmarks_and_diff_together():
     diff = np.zeros((120, 100), np.uint8)
     for x, y in points.astype(int):
         diff[y - 3 : y + 4, x - 3 : x + 4] = 255
-    transform = TrainTransform(64, CutoutSettings(augmentation="none"))
+    transform = TrainTransform(64, CutoutSettings(p=1.0), on_device=True)
     for seed in range(12):
         transform.set_seed(seed)
-        out = transform(image, points, diff)
+        out = transform(image, lambda: CutInputs(points, diff))
+        assert out.region is None  # on the device mode the training step cuts
         assert out.image.shape == (64, 64, 3) and out.diff.shape == (64, 64)
         for x, y in out.landmarks:
             xi, yi = int(round(x)), int(round(y))

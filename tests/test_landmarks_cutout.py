@@ -1,4 +1,5 @@
-"""Face-Cutout with landmarks detected on the fly: functional API, transform, DataLoader workers."""
+"""Face-Cutout with landmarks detected on the fly: detection then the functional API, the detecting
+transform, DataLoader workers."""
 
 from __future__ import annotations
 
@@ -10,11 +11,18 @@ import cv2
 import numpy as np
 import pytest
 
-from facecutout import FaceCutout, binarize_diff, face_cutout
-from facecutout.cutout.face_points import face_outline
+from facecutout import DetectingFaceCutout, FaceCutout, binarize_diff, face_cutout
+from facecutout.cutout import resolve_scheme
 from facecutout.errors import InvalidInputError
 from facecutout.fileio import read_grey, read_rgb
-from facecutout.landmarks import DetectionStats, Face, LandmarkDetector, get_detector, primary_face
+from facecutout.landmarks import (
+    DetectionStats,
+    Face,
+    LandmarkDetector,
+    detect_landmarks,
+    get_detector,
+    primary_face,
+)
 
 MAGENTA = (255, 0, 255)
 
@@ -39,6 +47,10 @@ def pair(samples_dir: Path) -> tuple[np.ndarray, np.ndarray]:
     return read_rgb(samples_dir / "pairs" / "ori_0.png"), read_rgb(samples_dir / "pairs" / "fake_0.png")
 
 
+def face_outline(points: np.ndarray) -> np.ndarray:
+    return resolve_scheme(len(points)).outline_points(points)
+
+
 def hull_mask(points: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     mask = np.zeros(shape[:2], np.uint8)
     cv2.fillConvexPoly(mask, cv2.convexHull(np.round(points).astype(np.int32)), 1)
@@ -48,15 +60,9 @@ def hull_mask(points: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 def test_convex_hull_cutout_from_detection_on_the_original(pair: tuple[np.ndarray, np.ndarray]) -> None:
     original, fake = pair
     stats = DetectionStats()
+    landmarks = detect_landmarks(get_detector("dlib68"), fake, original, stats)
     output, region = face_cutout(
-        fake,
-        detector="dlib68",
-        original=original,
-        variant="convex_hull",
-        fill=MAGENTA,
-        seed=3,
-        return_region=True,
-        stats=stats,
+        fake, landmarks, variant="convex_hull", fill=MAGENTA, seed=3, return_region=True
     )
     assert stats.found == 1 and stats.no_face == 0
     assert region.sum() > 0.02 * region.size
@@ -69,8 +75,18 @@ def test_convex_hull_cutout_from_detection_on_the_original(pair: tuple[np.ndarra
 def test_detection_uses_the_original_and_matches_given_landmarks(pair: tuple[np.ndarray, np.ndarray]) -> None:
     original, fake = pair
     on_original = primary_face(get_detector("dlib68").detect(original)).points
-    detected = face_cutout(fake, detector="dlib68", original=original, variant="convex_hull", seed=11)
-    given = face_cutout(fake, on_original, variant="convex_hull", seed=11)
+    np.testing.assert_array_equal(detect_landmarks(get_detector("dlib68"), fake, original), on_original)
+    compose = A.Compose(
+        [DetectingFaceCutout("dlib68", variant="convex_hull", p=1.0)],
+        additional_targets={"original": "image"},
+        seed=11,
+    )
+    detected = compose(image=fake, original=original)["image"]
+    given = A.Compose(
+        [FaceCutout(variant="convex_hull", p=1.0)],
+        keypoint_params=A.KeypointParams(format="xy", remove_invisible=False),
+        seed=11,
+    )(image=fake, keypoints=on_original)["image"]
     np.testing.assert_array_equal(detected, given)
 
 
@@ -79,14 +95,9 @@ def test_detection_on_the_fake_respects_its_manipulated_region(fake_samples) -> 
     image, diff = read_rgb(sample.image_path), read_grey(sample.diff_path)
     stats = DetectionStats()
     for seed in range(4):
+        landmarks = detect_landmarks(get_detector("dlib68"), image, stats=stats)
         output, region = face_cutout(
-            image,
-            diff=diff,
-            detector="dlib68",
-            variant="convex_hull",
-            seed=seed,
-            return_region=True,
-            stats=stats,
+            image, landmarks, diff, variant="convex_hull", seed=seed, return_region=True
         )
         manipulated = binarize_diff(diff)
         assert (region & manipulated).sum() <= 0.3 * manipulated.sum()
@@ -98,10 +109,8 @@ def test_given_landmarks_never_call_the_detector(pair: tuple[np.ndarray, np.ndar
     original, fake = pair
     counting = CountingDetector(get_detector("dlib68"))
     landmarks = primary_face(get_detector("dlib68").detect(original)).points
-    with_detector = face_cutout(fake, landmarks, detector=counting, original=original, seed=5)
-    np.testing.assert_array_equal(with_detector, face_cutout(fake, landmarks, seed=5))
     compose = A.Compose(
-        [FaceCutout(detector=counting, p=1.0)],
+        [DetectingFaceCutout(counting, p=1.0)],
         keypoint_params=A.KeypointParams(format="xy", remove_invisible=False),
     )
     compose(image=fake, keypoints=landmarks)
@@ -112,42 +121,41 @@ def test_given_landmarks_never_call_the_detector(pair: tuple[np.ndarray, np.ndar
 def test_no_face_returns_the_image_unchanged_and_counts_it(backend: str, rng: np.random.Generator) -> None:
     faceless = rng.integers(0, 256, (96, 96, 3), dtype=np.uint8)
     stats = DetectionStats()
-    output, region = face_cutout(faceless, detector=backend, seed=0, return_region=True, stats=stats)
-    np.testing.assert_array_equal(output, faceless)
-    assert output is not faceless and not region.any()
+    assert detect_landmarks(get_detector(backend), faceless, stats=stats) is None
     assert (stats.found, stats.no_face, stats.total) == (0, 1, 1)
+    cutout = DetectingFaceCutout(backend, p=1.0)
+    output = A.Compose([cutout])(image=faceless)["image"]
+    np.testing.assert_array_equal(output, faceless)
+    assert (cutout.stats.found, cutout.stats.no_face) == (0, 1)
 
 
 def test_grey_images_are_detected_as_rgb(pair: tuple[np.ndarray, np.ndarray]) -> None:
     grey = cv2.cvtColor(pair[0], cv2.COLOR_RGB2GRAY)
-    stats = DetectionStats()
-    output, region = face_cutout(grey, detector="dlib68", seed=1, return_region=True, stats=stats)
-    assert stats.found == 1 and region.any() and output.shape == grey.shape
+    cutout = DetectingFaceCutout("dlib68", fill=0, p=1.0)
+    output = A.Compose([cutout], seed=1)(image=grey)["image"]
+    assert cutout.stats.found == 1 and output.shape == grey.shape and (output != grey).any()
 
 
 def test_option_errors_raise_even_before_detection(pair: tuple[np.ndarray, np.ndarray]) -> None:
     original, fake = pair
-    with pytest.raises(InvalidInputError, match="landmarks are required"):
-        face_cutout(fake)
-    with pytest.raises(InvalidInputError, match="convex_hull.*68"):
-        face_cutout(fake, detector="mtcnn", variant="convex_hull")
-    with pytest.raises(InvalidInputError, match="convex_hull.*68"):
-        FaceCutout(detector="mtcnn", variant="convex_hull")
+    with pytest.raises(InvalidInputError, match="convex_hull.*face outline"):
+        DetectingFaceCutout("mtcnn", variant="convex_hull")
     with pytest.raises(InvalidInputError, match="unknown backend"):
-        FaceCutout(detector="haar")
+        DetectingFaceCutout("haar")
     with pytest.raises(InvalidInputError, match="detector must be"):
-        face_cutout(fake, detector=42)  # type: ignore[arg-type]
+        DetectingFaceCutout(42)  # type: ignore[arg-type]
+    detector = get_detector("dlib68")
     with pytest.raises(InvalidInputError, match="original must be .* same size"):
-        face_cutout(fake, detector="dlib68", original=original[:100])
+        detect_landmarks(detector, fake, original[:100])
     with pytest.raises(InvalidInputError, match="uint8"):
-        face_cutout(fake.astype(np.float32) / 255, detector="dlib68")
+        detect_landmarks(detector, fake.astype(np.float32) / 255)
 
 
 def test_transform_detects_on_the_moved_original_and_never_cuts_it(
     pair: tuple[np.ndarray, np.ndarray],
 ) -> None:
     original, fake = pair
-    cutout = FaceCutout(detector="dlib68", variant="convex_hull", fill=MAGENTA, p=1.0)
+    cutout = DetectingFaceCutout("dlib68", variant="convex_hull", fill=MAGENTA, p=1.0)
     compose = A.Compose(
         [A.HorizontalFlip(p=1.0), cutout],
         keypoint_params=A.KeypointParams(format="xy", remove_invisible=False),
@@ -171,9 +179,9 @@ def test_transform_detects_on_the_moved_original_and_never_cuts_it(
     assert (cutout.stats.found, cutout.stats.no_face) == (1, 1)
 
 
-def test_transform_without_keypoints_or_detector_raises(pair: tuple[np.ndarray, np.ndarray]) -> None:
+def test_transform_without_keypoints_raises(pair: tuple[np.ndarray, np.ndarray]) -> None:
     compose = A.Compose([FaceCutout(p=1.0)], keypoint_params=A.KeypointParams(format="xy"))
-    with pytest.raises(InvalidInputError, match="or a detector"):
+    with pytest.raises(InvalidInputError, match="needs the face landmarks as keypoints"):
         compose(image=pair[1], keypoints=np.zeros((0, 2)))
 
 
@@ -194,7 +202,7 @@ def test_transform_detects_inside_forked_dataloader_workers(pair: tuple[np.ndarr
     original, fake = pair
     get_detector("dlib68").detect(original)  # loaded in the parent before the workers fork
     compose = A.Compose(
-        [FaceCutout(detector="dlib68", fill=MAGENTA, p=1.0)], additional_targets={"original": "image"}, seed=2
+        [DetectingFaceCutout("dlib68", fill=MAGENTA, p=1.0)], additional_targets={"original": "image"}, seed=2
     )
     loader = DataLoader(_PairDataset(original, fake, compose), batch_size=None, num_workers=1)
     for image in loader:

@@ -179,7 +179,7 @@ def test_on_device_cutout_respects_the_rule_and_trains(samples_dir, csvs, tmp_pa
     )
     datamodule = FaceDataModule(config.data, seed=0)
     datamodule.setup()
-    assert datamodule.train_dataset.transform.with_step is None  # no per-image Face-Cutout
+    assert datamodule.train_dataset.transform.on_device  # Face-Cutout only chooses the faces here
     torch.manual_seed(0)
     batch = next(iter(datamodule.train_dataloader()))
     images, regions = apply_device_cutout(build_device_cutout(config.data), batch)

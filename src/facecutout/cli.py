@@ -14,7 +14,6 @@ import sys
 
 from facecutout import __version__, commands
 from facecutout.errors import FaceCutoutError
-from facecutout.offline import configure_offline
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,7 +31,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    configure_offline()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

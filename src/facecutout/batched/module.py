@@ -10,8 +10,9 @@ from torch import nn
 from facecutout.batched.fill import check_tensor_fill
 from facecutout.batched.functional import batch_face_cutout
 from facecutout.batched.validation import check_generator, check_inplace
+from facecutout.cutout.candidates import HULL_STRATEGIES, SENSORY_FEATURES
 from facecutout.cutout.fill import Fill
-from facecutout.cutout.regions import HULL_STRATEGIES, SENSORY_FEATURES
+from facecutout.cutout.schemes import check_scheme_name
 from facecutout.cutout.selection import check_choices, check_variant
 from facecutout.cutout.validation import check_threshold, check_unit_interval
 
@@ -20,7 +21,7 @@ class BatchFaceCutout(nn.Module):
     """Cut each image of a batch with probability ``p`` (see :func:`batch_face_cutout`).
 
     ``forward(images, landmarks, masks=None, generator=None) -> (images_out, regions)``: images
-    (B, C, H, W) uint8 or float, landmarks (B, 5 or 68, 2) (x, y) pixels, masks (B, H, W) bool
+    (B, C, H, W) uint8 or float, landmarks (B, N, 2) (x, y) pixels of a landmark scheme, masks (B, H, W) bool
     manipulated regions or None. Outputs live on the images' device; no gradient flows. With
     ``inplace=True`` the images are cut in place (the returned images are the input tensor).
     """
@@ -34,6 +35,7 @@ class BatchFaceCutout(nn.Module):
         features: Sequence[str] = SENSORY_FEATURES,
         strategies: Sequence[str] = HULL_STRATEGIES,
         inplace: bool = False,
+        scheme: str | None = None,
     ):
         super().__init__()
         self.variant = check_variant(variant)
@@ -43,6 +45,7 @@ class BatchFaceCutout(nn.Module):
         self.features = check_choices(features, SENSORY_FEATURES, "features")
         self.strategies = check_choices(strategies, HULL_STRATEGIES, "strategies")
         self.inplace = check_inplace(inplace)
+        self.scheme = check_scheme_name(scheme)
 
     @torch.no_grad()
     def forward(
@@ -69,6 +72,7 @@ class BatchFaceCutout(nn.Module):
             generator=generator,
             features=self.features,
             strategies=self.strategies,
+            scheme=self.scheme,
             apply_to=apply_to,
             inplace=self.inplace,
         )

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
-from facecutout.batched.geometry import geometry_dtype
-from facecutout.cutout.validation import LANDMARK_COUNTS
+from facecutout.cutout.validation import check_landmarks as check_image_landmarks
 from facecutout.errors import InvalidInputError
-
-BACKENDS = ("compiled", "tensor")
 
 
 def check_images(images: object) -> torch.Tensor:
@@ -24,28 +22,21 @@ def check_images(images: object) -> torch.Tensor:
     return images
 
 
-def check_landmarks(landmarks: object, images: torch.Tensor) -> torch.Tensor:
-    """Return (B, N, 2) (x, y) landmarks, N in 5 / 68, on the images' device, clipped into the image."""
-    try:
-        points = torch.as_tensor(landmarks)
-    except (TypeError, ValueError, RuntimeError) as exc:
-        raise InvalidInputError(f"landmarks must be a (B, N, 2) tensor of numbers: {exc}") from None
+def check_landmarks(landmarks: object, images: torch.Tensor) -> np.ndarray:
+    """Return (B, N, 2) float64 (x, y) landmarks on the CPU, each image's clipped into the image."""
+    if isinstance(landmarks, torch.Tensor):
+        if landmarks.dtype == torch.bool or landmarks.is_complex():
+            raise InvalidInputError(f"landmarks must be real numbers, got {landmarks.dtype}")
+        landmarks = landmarks.detach().to("cpu", torch.float64).numpy()
     batch, _, height, width = images.shape
-    if points.ndim != 3 or points.shape[0] != batch or points.shape[2] < 2:
+    shape = getattr(landmarks, "shape", None)
+    if shape is None or len(shape) != 3 or shape[0] != batch:
+        described = type(landmarks).__name__ if shape is None else tuple(shape)
         raise InvalidInputError(
-            f"landmarks must have shape (B, N, 2) with B = {batch} images, got shape {tuple(points.shape)}"
+            f"landmarks must have shape (B, N, 2) with B = {batch} images, got {described}"
         )
-    if points.shape[1] not in LANDMARK_COUNTS:
-        raise InvalidInputError(
-            f"landmarks must hold 5 (MTCNN) or 68 (dlib/iBUG) points per image, got {points.shape[1]}"
-        )
-    if points.dtype == torch.bool or points.is_complex():
-        raise InvalidInputError(f"landmarks must be real numbers, got {points.dtype}")
-    points = points[..., :2].to(device=images.device, dtype=geometry_dtype(images.device))
-    if not bool(torch.isfinite(points).all()):
-        raise InvalidInputError("landmarks contain NaN or infinite values")
-    upper = torch.tensor([width - 1, height - 1], dtype=points.dtype, device=points.device)
-    return torch.minimum(points.clamp(min=0), upper)
+    clipped = [check_image_landmarks(points, height, width) for points in landmarks]
+    return np.stack(clipped) if clipped else np.zeros((0, shape[1], 2))
 
 
 def check_masks(masks: object, images: torch.Tensor) -> torch.Tensor | None:
@@ -88,15 +79,3 @@ def check_inplace(inplace: object) -> bool:
     if not isinstance(inplace, bool):
         raise InvalidInputError(f"inplace must be True or False, got {inplace!r}")
     return inplace
-
-
-def check_backend(backend: object, device: torch.device) -> str:
-    """The backend that chooses the cuts: ``backend`` if valid for ``device``; None: "compiled" on
-    the CPU, "tensor" elsewhere."""
-    if backend is None:
-        return "compiled" if device.type == "cpu" else "tensor"
-    if backend not in BACKENDS:
-        raise InvalidInputError(f"backend must be one of {BACKENDS} or None, got {backend!r}")
-    if backend == "compiled" and device.type != "cpu":
-        raise InvalidInputError(f"backend='compiled' runs on the CPU only; the images are on {device}")
-    return backend

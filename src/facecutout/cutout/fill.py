@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from facecutout.cutout.regions import Region
+from facecutout.cutout.raster import Region
 from facecutout.errors import InvalidInputError
 
 FILL_MODES = ("random", "random_uniform", "inpaint_telea", "inpaint_ns")
@@ -81,14 +81,8 @@ def apply_fill(image: np.ndarray, region: Region, fill: Fill, rng: np.random.Gen
         return
     window = image[region.window]
     if mode == "random":
-        window[region.mask] = _noise((int(np.count_nonzero(region.mask)), *pixel_shape), image.dtype, rng)
+        window[region.mask] = _noise((region.area, *pixel_shape), image.dtype, rng)
     elif mode == "random_uniform":
         window[region.mask] = _noise(pixel_shape, image.dtype, rng)
     else:
-        cv2.fillConvexPoly(image, region.polygon, _cv_color(fill, image))
-
-
-def _cv_color(value: float | np.ndarray, image: np.ndarray) -> tuple[float, ...]:
-    """A resolved constant fill as the per-channel tuple cv2's drawing functions take."""
-    channels = 1 if image.ndim == 2 else image.shape[2]
-    return tuple(np.broadcast_to(np.asarray(value, dtype=np.float64), (channels,)).tolist())
+        window[region.mask] = fill

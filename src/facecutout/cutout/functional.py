@@ -6,19 +6,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from facecutout.cutout.candidates import HULL_STRATEGIES, SENSORY_FEATURES, candidate_polygons
 from facecutout.cutout.fill import Fill, apply_fill, check_fill, resolve_fill
 from facecutout.cutout.manipulation import DEFAULT_DIFF_LEVEL, binarize_diff
-from facecutout.cutout.regions import HULL_STRATEGIES, SENSORY_FEATURES, Region
-from facecutout.cutout.selection import (
-    as_generator,
-    candidate_polygons,
-    check_choices,
-    check_variant,
-    first_admissible,
-)
+from facecutout.cutout.raster import Region
+from facecutout.cutout.schemes import LandmarkScheme, resolve_scheme
+from facecutout.cutout.selection import check_choices, check_variant, first_admissible
 from facecutout.cutout.validation import check_diff, check_image, check_landmarks, check_threshold
-from facecutout.errors import InvalidInputError
-from facecutout.landmarks.on_the_fly import DetectionStats, DetectorSpec, detect_landmarks, resolve_detector
+from facecutout.randomness import as_generator
 
 
 def select_region(
@@ -32,26 +27,25 @@ def select_region(
     diff_level: int = DEFAULT_DIFF_LEVEL,
     features: Sequence[str] = SENSORY_FEATURES,
     strategies: Sequence[str] = HULL_STRATEGIES,
+    scheme: str | LandmarkScheme | None = None,
 ) -> Region | None:
     """Validate the inputs and return the region to cut (None when no candidate is admissible)."""
     height, width = check_image(image).shape[:2]
     points = check_landmarks(landmarks, height, width)
-    check_variant(variant, len(points))
+    resolved = resolve_scheme(len(points), scheme)
+    check_variant(variant, resolved)
     manipulated = None
     if diff is not None:
         manipulated = binarize_diff(check_diff(diff, height, width), level=diff_level)
-    polygons = candidate_polygons(points, variant, rng, features, strategies)
+    polygons = candidate_polygons(points, resolved, variant, rng, features, strategies)
     return first_admissible(polygons, manipulated, check_threshold(threshold), height, width)
 
 
 def face_cutout(
     image: np.ndarray,
-    landmarks: np.ndarray | None = None,
+    landmarks: np.ndarray,
     diff: np.ndarray | None = None,
     *,
-    detector: DetectorSpec | None = None,
-    original: np.ndarray | None = None,
-    stats: DetectionStats | None = None,
     variant: str = "random",
     threshold: float = 0.3,
     fill: Fill = 0,
@@ -60,22 +54,18 @@ def face_cutout(
     diff_level: int = DEFAULT_DIFF_LEVEL,
     features: Sequence[str] = SENSORY_FEATURES,
     strategies: Sequence[str] = HULL_STRATEGIES,
+    scheme: str | LandmarkScheme | None = None,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Cut a landmark-guided face region out of a copy of ``image``.
 
     Args:
         image: (H, W), (H, W, 1) or (H, W, 3) uint8 or float32 array.
-        landmarks: (N, 2) (x, y) pixels, N = 5 (MTCNN order) or 68 (dlib / iBUG order); points
-            outside the image are clipped onto it. None: detect them with ``detector``.
+        landmarks: (N, 2) (x, y) pixels of a landmark scheme (5 MTCNN points, 68 iBUG points, or a
+            registered scheme); points outside the image are clipped onto it.
         diff: the fake's grey SSIM difference (uint8) or a boolean manipulated-region mask; None or
             an empty region means no constraint (real images).
-        detector: used only when ``landmarks`` is None: a backend name ("mtcnn", "dlib68") or a
-            LandmarkDetector. The largest face found is used; with no face, the image is returned
-            unchanged (and an empty region) and ``stats.no_face`` counts it.
-        original: the original (real) image the fake was made from, same size as ``image``: when
-            given, landmarks are detected on it (the fake shares its geometry).
-        stats: a DetectionStats that counts on-the-fly detections with and without a face.
-        variant: "sensory" (eyes / nose / mouth bands), "convex_hull" (68 points only) or "random".
+        variant: "sensory" (eyes / nose / mouth bands), "convex_hull" (schemes with a face
+            outline) or "random".
         threshold: the cut may hide at most this share of the manipulated region.
         fill: a number, one number per channel, "random", "random_uniform", "inpaint_telea" or
             "inpaint_ns".
@@ -84,15 +74,12 @@ def face_cutout(
         diff_level: grey level at which a uint8 diff counts as manipulated (see binarize_diff).
         features: sensory features to choose from.
         strategies: convex-hull strategies to choose from ("run", "subset", "half").
+        scheme: the landmark scheme's name; None chooses it by the number of points.
     """
     resolved_fill = resolve_fill(check_fill(fill), check_image(image))
     check_choices(features, SENSORY_FEATURES, "features")
     check_choices(strategies, HULL_STRATEGIES, "strategies")
     rng = as_generator(seed)
-    if landmarks is None:
-        landmarks = _detected_landmarks(image, detector, original, variant, threshold, stats)
-        if landmarks is None:
-            return _unchanged(image, return_region)
     region = select_region(
         image,
         landmarks,
@@ -103,6 +90,7 @@ def face_cutout(
         diff_level=diff_level,
         features=features,
         strategies=strategies,
+        scheme=scheme,
     )
     output = image.copy()
     if region is not None:
@@ -113,27 +101,3 @@ def face_cutout(
     if region is None:
         return output, np.zeros((height, width), dtype=bool)
     return output, region.full_mask(height, width)
-
-
-def _detected_landmarks(
-    image: np.ndarray,
-    detector: DetectorSpec | None,
-    original: np.ndarray | None,
-    variant: str,
-    threshold: float,
-    stats: DetectionStats | None,
-) -> np.ndarray | None:
-    """Landmarks found by ``detector`` (None when no face); option errors raise even then."""
-    if detector is None:
-        raise InvalidInputError("landmarks are required unless a detector is given to find them")
-    resolved = resolve_detector(detector)
-    check_variant(variant, resolved.num_points)
-    check_threshold(threshold)
-    return detect_landmarks(resolved, check_image(image), original, stats)
-
-
-def _unchanged(image: np.ndarray, return_region: bool) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
-    output = image.copy()
-    if not return_region:
-        return output
-    return output, np.zeros(image.shape[:2], dtype=bool)

@@ -1,40 +1,41 @@
 """Choosing the cut: the first admissible candidate region of the chosen variant.
 
-A candidate R is admissible iff |R & M| <= threshold * |M| for the manipulated region M; with no
-M (a real image, or a fake whose M is empty) every candidate is admissible.
+A candidate R is admissible iff it covers at least one pixel and |R & M| <= threshold * |M| for
+the manipulated region M; with no M (a real image, or a fake whose M is empty) every candidate
+that covers a pixel is admissible.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
-import cv2
 import numpy as np
 
-from facecutout.cutout.regions import (
-    HULL_STRATEGIES,
-    SENSORY_FEATURES,
-    Region,
-    hull_candidates,
-    rasterize_convex,
-    sensory_candidates,
-)
+from facecutout.cutout.raster import Region, rasterize
+from facecutout.cutout.schemes import LandmarkScheme
 from facecutout.errors import InvalidInputError
 
 VARIANTS = ("random", "sensory", "convex_hull")
 
 
-def check_variant(variant: object, landmark_count: int | None = None) -> str:
-    """Validate ``variant``; with a landmark count, check that the landmarks allow it."""
+def check_variant(variant: object, scheme: LandmarkScheme | None = None) -> str:
+    """Validate ``variant``; with a landmark scheme, check that its landmarks allow it."""
     if variant not in VARIANTS:
         raise InvalidInputError(f"variant must be one of {VARIANTS}, got {variant!r}")
-    if variant == "convex_hull" and landmark_count is not None and landmark_count != 68:
-        raise InvalidInputError(f"variant='convex_hull' needs 68 landmarks, got {landmark_count}")
+    if variant == "convex_hull" and scheme is not None and not scheme.has_outline:
+        raise InvalidInputError(
+            f"variant='convex_hull' needs landmarks with a face outline (e.g. 68 points); "
+            f"the {scheme.name} scheme ({scheme.num_points} points) has none"
+        )
     return variant  # type: ignore[return-value]
 
 
 def check_choices(values: Sequence[str], allowed: tuple[str, ...], name: str) -> tuple[str, ...]:
     """Validate a non-empty subset of ``allowed`` (sensory features or hull strategies)."""
+    if isinstance(values, str):
+        raise InvalidInputError(
+            f"{name} must be a sequence of names from {allowed}, got the string {values!r}"
+        )
     chosen = tuple(values)
     unknown = [value for value in chosen if value not in allowed]
     if not chosen or unknown:
@@ -42,38 +43,12 @@ def check_choices(values: Sequence[str], allowed: tuple[str, ...], name: str) ->
     return chosen
 
 
-def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:
-    """A numpy Generator from a seed, an existing Generator, or fresh OS entropy for None."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is not None and not isinstance(seed, (int, np.integer)):
-        raise InvalidInputError(f"seed must be an int, a numpy Generator or None, got {type(seed).__name__}")
-    return np.random.default_rng(seed)
-
-
-def candidate_polygons(
-    landmarks: np.ndarray,
-    variant: str,
-    rng: np.random.Generator,
-    features: Sequence[str] = SENSORY_FEATURES,
-    strategies: Sequence[str] = HULL_STRATEGIES,
-) -> Iterator[np.ndarray]:
-    """Candidates of the variant in preference order.
-
-    "random" with 68 points tries one variant (each with probability 1/2) and then the other; with
-    5 points it is "sensory".
-    """
-    variants = ["sensory"]
-    if len(landmarks) == 68:
-        if variant == "convex_hull":
-            variants = ["convex_hull"]
-        elif variant == "random":
-            variants = ["sensory", "convex_hull"] if rng.random() < 0.5 else ["convex_hull", "sensory"]
-    for name in variants:
-        if name == "sensory":
-            yield from sensory_candidates(landmarks, features, rng)
-        else:
-            yield from hull_candidates(landmarks, strategies, rng)
+def overlap_budget(manipulated: np.ndarray | None, threshold: float) -> float | None:
+    """The most manipulated pixels a cut may hide, or None when there is no constraint (no or empty M)."""
+    if manipulated is None:
+        return None
+    total = int(np.count_nonzero(manipulated))
+    return threshold * total if total else None
 
 
 def first_admissible(
@@ -84,19 +59,11 @@ def first_admissible(
     width: int,
 ) -> Region | None:
     """Rasterise candidates in order; return the first that hides at most ``threshold`` of M."""
-    budget = None
-    if manipulated is not None:
-        manipulated = manipulated.view(np.uint8)
-        total = cv2.countNonZero(manipulated)
-        if total:
-            budget = threshold * total
+    budget = overlap_budget(manipulated, threshold)
     for polygon in polygons:
-        region = rasterize_convex(polygon, height, width)
+        region = rasterize(polygon, height, width)
         if region is None:
             continue
-        if budget is None:
-            return region
-        hidden = cv2.countNonZero(cv2.bitwise_and(manipulated[region.window], region.mask.view(np.uint8)))
-        if hidden <= budget:
+        if budget is None or np.count_nonzero(manipulated[region.window] & region.mask) <= budget:
             return region
     return None

@@ -3,10 +3,6 @@
 Landmarks travel as ``keypoints`` and the fake's SSIM diff as ``mask`` of a Compose, so geometric
 transforms before FaceCutout move them consistently; FaceCutout changes only the image. Use
 ``A.KeypointParams(format="xy", remove_invisible=False)`` so no landmark is dropped.
-
-Without keypoints, ``FaceCutout(detector=...)`` detects the landmarks itself, on the data key
-``"original"`` when present (declare it with ``A.Compose(..., additional_targets={"original":
-"image"})`` so that geometric transforms move it like the image), else on the image.
 """
 
 from __future__ import annotations
@@ -15,29 +11,17 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from albumentations.core.transforms_interface import DualTransform
 
-from facecutout.offline import configure_offline
-
-configure_offline()
-
-from albumentations.core.transforms_interface import DualTransform  # noqa: E402
-
-from facecutout.cutout.fill import Fill, apply_fill, check_fill, resolve_fill  # noqa: E402
-from facecutout.cutout.functional import select_region  # noqa: E402
-from facecutout.cutout.manipulation import DEFAULT_DIFF_LEVEL  # noqa: E402
-from facecutout.cutout.regions import HULL_STRATEGIES, SENSORY_FEATURES  # noqa: E402
-from facecutout.cutout.selection import check_choices, check_variant  # noqa: E402
-from facecutout.cutout.validation import check_threshold  # noqa: E402
-from facecutout.errors import InvalidInputError  # noqa: E402
-from facecutout.landmarks.on_the_fly import (  # noqa: E402
-    DetectionStats,
-    DetectorSpec,
-    detect_landmarks,
-    detector_num_points,
-    resolve_detector,
-)
-
-ORIGINAL_KEY = "original"
+from facecutout.cutout.candidates import HULL_STRATEGIES, SENSORY_FEATURES
+from facecutout.cutout.fill import Fill, apply_fill, check_fill, resolve_fill
+from facecutout.cutout.functional import select_region
+from facecutout.cutout.manipulation import DEFAULT_DIFF_LEVEL, check_diff_level
+from facecutout.cutout.raster import Region
+from facecutout.cutout.schemes import check_scheme_name, known_counts
+from facecutout.cutout.selection import check_choices, check_variant
+from facecutout.cutout.validation import check_threshold
+from facecutout.errors import InvalidInputError
 
 
 class FaceCutout(DualTransform):
@@ -45,11 +29,6 @@ class FaceCutout(DualTransform):
 
     Targets: image (changed); keypoints = the landmarks, mask = the diff (both read, unchanged);
     bboxes pass through. Parameters as :func:`facecutout.face_cutout`, plus ``p``.
-
-    ``detector`` (a backend name or a LandmarkDetector) is used when no keypoints are given: the
-    landmarks of the largest face are detected on the ``original`` target when present (never cut),
-    else on the image. An image with no face passes unchanged and is counted in ``self.stats``
-    (a DetectionStats; each DataLoader worker process counts in its own copy).
     """
 
     def __init__(
@@ -60,20 +39,17 @@ class FaceCutout(DualTransform):
         diff_level: int = DEFAULT_DIFF_LEVEL,
         features: Sequence[str] = SENSORY_FEATURES,
         strategies: Sequence[str] = HULL_STRATEGIES,
-        detector: DetectorSpec | None = None,
+        scheme: str | None = None,
         p: float = 0.5,
     ):
         super().__init__(p=p)
         self.variant = check_variant(variant)
-        if detector is not None:
-            check_variant(variant, detector_num_points(detector))
-        self.detector = detector
-        self.stats = DetectionStats()
         self.threshold = check_threshold(threshold)
         self.fill = check_fill(fill)
-        self.diff_level = diff_level
+        self.diff_level = check_diff_level(diff_level)
         self.features = check_choices(features, SENSORY_FEATURES, "features")
         self.strategies = check_choices(strategies, HULL_STRATEGIES, "strategies")
+        self.scheme = check_scheme_name(scheme)
 
     @property
     def targets(self) -> dict[str, Any]:
@@ -85,37 +61,49 @@ class FaceCutout(DualTransform):
             "bboxes": self.apply_to_bboxes,
         }
 
-    def add_targets(self, additional_targets: dict[str, str]) -> None:
-        super().add_targets(additional_targets)
-        if ORIGINAL_KEY in self._key2func:
-            self._key2func[ORIGINAL_KEY] = self.apply_to_original
+    def landmarks_of(self, data: dict[str, Any]) -> np.ndarray | None:
+        """The landmarks to cut around: the keypoints' (x, y) (None when there are none)."""
+        keypoints = data.get("keypoints")
+        if keypoints is None or len(keypoints) == 0:
+            return None
+        return np.asarray(keypoints)[:, :2]
 
     def get_params_dependent_on_data(self, params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-        keypoints = data.get("keypoints")
-        if keypoints is not None and len(keypoints) > 0:
-            landmarks = np.asarray(keypoints)[:, :2]
-        elif self.detector is None:
-            raise InvalidInputError(
-                "FaceCutout needs the face landmarks as keypoints=(N, 2) (x, y) points, or a detector"
+        landmarks = self.landmarks_of(data)
+        if landmarks is None:
+            return self.without_landmarks()
+        try:
+            region = select_region(
+                data["image"],
+                landmarks,
+                data.get("mask"),
+                variant=self.variant,
+                threshold=self.threshold,
+                rng=self.random_generator,
+                diff_level=self.diff_level,
+                features=self.features,
+                strategies=self.strategies,
+                scheme=self.scheme,
             )
-        else:
-            landmarks = self._detect(data)
-            if landmarks is None:
-                return {"region": None, "fill_seed": 0}
-        region = select_region(
-            data["image"],
-            landmarks,
-            data.get("mask"),
-            variant=self.variant,
-            threshold=self.threshold,
-            rng=self.random_generator,
-            diff_level=self.diff_level,
-            features=self.features,
-            strategies=self.strategies,
-        )
+        except InvalidInputError as error:
+            if "no landmark scheme has" in str(error) and len(landmarks) < max(known_counts()):
+                raise InvalidInputError(
+                    f"{error}. Inside an albumentations Compose, keypoints outside the image are dropped "
+                    "unless KeypointParams(format='xy', remove_invisible=False)"
+                ) from None
+            raise
         return {"region": region, "fill_seed": int(self.random_generator.integers(2**32))}
 
-    def apply(self, img: np.ndarray, region: Any = None, fill_seed: int = 0, **params: Any) -> np.ndarray:
+    def without_landmarks(self) -> dict[str, Any]:
+        """The parameters when no landmarks are known: an error here (subclasses may pass the image)."""
+        raise InvalidInputError(
+            "FaceCutout needs the face landmarks as keypoints=(N, 2) (x, y) points "
+            f"(N = {' or '.join(map(str, known_counts()))}, or a registered scheme's count)"
+        )
+
+    def apply(
+        self, img: np.ndarray, region: Region | None = None, fill_seed: int = 0, **params: Any
+    ) -> np.ndarray:
         fill = resolve_fill(self.fill, img)
         if region is None:
             return img
@@ -123,13 +111,6 @@ class FaceCutout(DualTransform):
         rng = np.random.default_rng(fill_seed) if isinstance(fill, str) else None
         apply_fill(output, region, fill, rng)  # type: ignore[arg-type]
         return output
-
-    def _detect(self, data: dict[str, Any]) -> np.ndarray | None:
-        detector = resolve_detector(self.detector)
-        return detect_landmarks(detector, data["image"], data.get(ORIGINAL_KEY), self.stats)
-
-    def apply_to_original(self, img: np.ndarray, **params: Any) -> np.ndarray:
-        return img
 
     def apply_to_mask(self, mask: np.ndarray, **params: Any) -> np.ndarray:
         return mask
@@ -144,4 +125,4 @@ class FaceCutout(DualTransform):
         return bboxes
 
     def get_transform_init_args_names(self) -> tuple[str, ...]:
-        return ("variant", "threshold", "fill", "diff_level", "features", "strategies", "detector")
+        return ("variant", "threshold", "fill", "diff_level", "features", "strategies", "scheme")

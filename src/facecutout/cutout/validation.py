@@ -8,7 +8,6 @@ from facecutout.errors import InvalidInputError
 
 SUPPORTED_DTYPES = (np.uint8, np.float32)
 SUPPORTED_CHANNELS = (1, 3)
-LANDMARK_COUNTS = (5, 68)
 
 
 def check_image(image: object, name: str = "image") -> np.ndarray:
@@ -30,18 +29,16 @@ def check_image(image: object, name: str = "image") -> np.ndarray:
 
 
 def check_landmarks(landmarks: object, height: int, width: int, name: str = "landmarks") -> np.ndarray:
-    """Return landmarks as float64 (N, 2) (x, y), N in 5 / 68, clipped into the image."""
+    """Return landmarks as float64 (N, 2) (x, y) real, finite numbers, clipped into the image."""
     try:
-        points = np.asarray(landmarks, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"{name} must be an (N, 2) array of numbers: {exc}") from None
+        array = np.asarray(landmarks)
+    except (TypeError, ValueError) as error:
+        raise InvalidInputError(f"{name} must be an (N, 2) array of numbers: {error}") from None
+    if array.dtype.kind not in "iuf":
+        raise InvalidInputError(f"{name} must be an (N, 2) array of real numbers, got dtype {array.dtype}")
+    points = array.astype(np.float64, copy=False)
     if points.ndim != 2 or points.shape[1] != 2:
         raise InvalidInputError(f"{name} must have shape (N, 2), got shape {points.shape}")
-    if points.shape[0] not in LANDMARK_COUNTS:
-        raise InvalidInputError(
-            f"{name} must hold 5 (MTCNN) or 68 (dlib/iBUG) points, got {points.shape[0]}; "
-            "inside an albumentations Compose, use KeypointParams(format='xy', remove_invisible=False)"
-        )
     if not np.isfinite(points).all():
         raise InvalidInputError(f"{name} contains NaN or infinite values")
     return np.clip(points, 0, (width - 1, height - 1))

@@ -1,28 +1,27 @@
-"""The paper's training augmentations in albumentations 2.x, plus the cutout choice on top.
+"""The training augmentation: the paper's pipeline in albumentations 2.x, then the cutout step.
 
 Order: JPEG 60-100, Gaussian noise, blur, horizontal flip, isotropic resize (longest side to the
 input size, random interpolation) + centred constant pad, brightness/contrast | FancyPCA | HSV,
-ToGray, shift-scale-rotate (Affine). Landmarks (keypoints) and the diff (mask) go through the same
-geometric transforms. The cutout step (Face-Cutout, random erasing or coarse dropout) comes last,
-on the final-size image, so the region it cuts is the one the network sees and the on-device
-batched cutout sees the same inputs.
+ToGray, shift-scale-rotate (Affine). The cutout step (Face-Cutout, random erasing or coarse
+dropout) comes last, on the final-size image, so the region it cuts is the one the network sees.
+The cutout transform's own probability ``p`` decides whether a face is cut; for Face-Cutout it is
+drawn before anything is read, so the landmarks and a fake's diff are read (and moved through the
+geometric transforms) only for faces that will be cut.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 
+import albumentations as A
 import cv2
 import numpy as np
 
 from facecutout.cutout.fill import Fill
-from facecutout.cutout.regions import Region
+from facecutout.cutout.raster import Region
+from facecutout.cutout.transform import FaceCutout
 from facecutout.errors import InvalidInputError
-from facecutout.offline import configure_offline
-
-configure_offline()
-
-import albumentations as A  # noqa: E402
 
 AUGMENTATIONS = ("face_cutout", "random_erasing", "coarse_dropout", "none")
 KEYPOINTS = A.KeypointParams(format="xy", remove_invisible=False)
@@ -100,8 +99,6 @@ def cutout_transform(settings: CutoutSettings) -> A.BasicTransform | None:
     """The albumentations transform of the chosen augmentation (None for "none")."""
     name = check_augmentation(settings.augmentation)
     if name == "face_cutout":
-        from facecutout.cutout.transform import FaceCutout
-
         return FaceCutout(
             variant=settings.variant,
             threshold=settings.threshold,
@@ -122,77 +119,66 @@ def cutout_transform(settings: CutoutSettings) -> A.BasicTransform | None:
     return None
 
 
+@dataclass(frozen=True)
+class CutInputs:
+    """What Face-Cutout reads of a face: its landmarks (N, 2) and, for a fake, its diff (H, W)."""
+
+    landmarks: np.ndarray
+    diff: np.ndarray | None
+
+
 @dataclass
 class Augmented:
-    """One augmented face: image (size, size, 3) uint8, moved landmarks and diff, the cut region."""
+    """One augmented face: image (size, size, 3) uint8; for a face chosen for Face-Cutout, its moved
+    landmarks and diff, and (when cut here) the Face-Cutout region that was cut."""
 
     image: np.ndarray
-    landmarks: np.ndarray | None
-    diff: np.ndarray | None
-    region: np.ndarray | None
+    landmarks: np.ndarray | None = None
+    diff: np.ndarray | None = None
+    region: Region | None = None
 
 
 class TrainTransform:
-    """The paper's pipeline, then the cutout step, in one Compose.
+    """The paper's pipeline, then the cutout step, drawn and applied once per face.
 
-    Face-Cutout's coin (probability ``settings.p``) is drawn first, by :meth:`draw_face_cutout`,
-    so the dataset reads a fake's diff and the landmarks only for faces that will be cut. A face
-    that is cut passes its landmarks and (fakes) its diff through the geometric transforms, so the
-    overlap rule applies to the moved region; reals pass no diff (no constraint). With
-    ``cutout_step=False`` (on-device cutout) the cut is left to the training step and only the
-    moved landmarks and diff are returned. ``record_region`` keeps the cut region (for tests and
-    galleries; it costs a little per image).
+    ``cut_inputs`` (a callable given per face) reads the landmarks and diff when Face-Cutout's coin
+    comes up; it returns None for a face that cannot be cut (no landmarks, or a fake without its
+    diff: unconstrained, a cut could hide the manipulation). With ``on_device=True`` Face-Cutout
+    only chooses the faces: their moved landmarks and diff are returned for the training step to
+    cut (:mod:`facecutout.train.device_cutout`).
     """
 
-    def __init__(
-        self, size: int, settings: CutoutSettings, cutout_step: bool = True, record_region: bool = False
-    ):
+    def __init__(self, size: int, settings: CutoutSettings, on_device: bool = False):
         self.settings = settings
-        self.face_cutout = settings.augmentation == "face_cutout"
-        self.plain = A.Compose(paper_transforms(size), keypoint_params=KEYPOINTS)
-        # Face-Cutout's probability is spent by draw_face_cutout; the step itself always cuts.
-        step_settings = replace(settings, p=1.0) if self.face_cutout else settings
-        step = cutout_transform(step_settings) if cutout_step else None
-        self.with_step = (
-            None
-            if step is None
-            else A.Compose(
-                [*paper_transforms(size), step], keypoint_params=KEYPOINTS, save_applied_params=record_region
-            )
-        )
-        self._coin = np.random.default_rng()
+        self.cutout = cutout_transform(settings)
+        self.face_cutout = isinstance(self.cutout, FaceCutout)
+        self.on_device = on_device and self.face_cutout
+        self.pipeline = A.Compose(paper_transforms(size), keypoint_params=KEYPOINTS)
 
     def set_seed(self, seed: int) -> None:
-        """Reseed every random transform and the Face-Cutout coin (called once per worker process)."""
-        self.plain.set_random_seed(seed)
-        if self.with_step is not None:
-            self.with_step.set_random_seed(seed + 1)
-        self._coin = np.random.default_rng(seed + 2)
+        """Reseed the pipeline and the cutout step (called once per worker process)."""
+        self.pipeline.set_random_seed(seed)
+        if self.cutout is not None:
+            self.cutout.set_random_seed(seed + 1)
 
-    def draw_face_cutout(self) -> bool:
-        """Whether the next face gets Face-Cutout (always False for the other augmentations)."""
-        return self.face_cutout and bool(self._coin.random() < self.settings.p)
-
-    def __call__(self, image: np.ndarray, landmarks: np.ndarray | None, diff: np.ndarray | None) -> Augmented:
-        """Augment one face; with Face-Cutout, the face is cut when ``landmarks`` are given."""
-        data: dict = {"image": image, "keypoints": landmarks if landmarks is not None else np.zeros((0, 2))}
-        if diff is not None:
-            data["mask"] = diff
-        use_step = self.with_step is not None and (landmarks is not None or not self.face_cutout)
-        data = (self.with_step if use_step else self.plain)(**data)
-        moved = np.asarray(data["keypoints"], dtype=np.float32)[:, :2] if landmarks is not None else None
-        region = (
-            cut_region(data["applied_transforms"], data["image"].shape[:2])
-            if "applied_transforms" in data
-            else None
-        )
-        return Augmented(data["image"], moved, data.get("mask"), region)
-
-
-def cut_region(applied: list, shape: tuple[int, int]) -> np.ndarray | None:
-    """The boolean region Face-Cutout cut (None when no Face-Cutout region was applied)."""
-    for _, params in applied:
-        region = params.get("region")
-        if isinstance(region, Region):
-            return region.full_mask(*shape)
-    return None
+    def __call__(
+        self, image: np.ndarray, cut_inputs: Callable[[], CutInputs | None] | None = None
+    ) -> Augmented:
+        """Augment one face (Face-Cutout needs ``cut_inputs``; without it the face is not cut)."""
+        cut = self.cutout is not None and self.cutout.should_apply()
+        inputs = cut_inputs() if cut and self.face_cutout and cut_inputs is not None else None
+        cut = cut and (inputs is not None or not self.face_cutout)
+        data: dict = {"image": image}
+        if inputs is not None:
+            data["keypoints"] = inputs.landmarks
+            if inputs.diff is not None:
+                data["mask"] = inputs.diff
+        data = self.pipeline(**data)
+        moved = np.asarray(data["keypoints"], np.float32)[:, :2] if inputs is not None else None
+        augmented = Augmented(data["image"], moved, data.get("mask"))
+        if cut and not self.on_device:
+            data = self.cutout(**data, force_apply=True)
+            augmented.image = data["image"]
+            region = self.cutout.get_applied_params().get("region")
+            augmented.region = region if isinstance(region, Region) else None
+        return augmented

@@ -9,9 +9,9 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, default_collate
 
-from facecutout.cutout.face_points import sensory_points
 from facecutout.cutout.manipulation import binarize_diff
-from facecutout.data.augment import TrainTransform, eval_transform
+from facecutout.cutout.schemes import resolve_scheme
+from facecutout.data.augment import CutInputs, TrainTransform, eval_transform
 from facecutout.data.diffs import load_diff
 from facecutout.data.points import load_landmarks
 from facecutout.data.table import Sample
@@ -27,10 +27,10 @@ class FaceCropDataset(Dataset):
     """Rows of the table as model inputs.
 
     Each item holds ``image`` (3, S, S) uint8, ``label`` (float) and ``index``. In training mode
-    fakes carry their diff and landmarks through the augmentations so Face-Cutout respects the
-    manipulated region; fakes without a diff are not cut. With ``with_masks`` an item also holds
+    a face that Face-Cutout chooses reads its landmarks and (fakes) its diff, so the cut respects
+    the manipulated region; fakes without a diff are not cut. With ``with_masks`` an item also holds
     ``landmarks`` (N, 2) float32 (zeros when not to be cut), ``has_landmarks`` (True when the face
-    is to be cut: Face-Cutout's coin came up and its landmarks and, for fakes, diff are known),
+    is to be cut: Face-Cutout chose it and its landmarks and, for fakes, diff are known),
     ``manipulated`` (S, S) bool = moved diff >= level (all False for reals and uncut faces) and
     ``region`` (S, S) bool, the pixels Face-Cutout cut.
     """
@@ -72,13 +72,7 @@ class FaceCropDataset(Dataset):
             item["image"] = image_tensor(self.evaluation(image=image)["image"])
             return item
         self._reseed()
-        landmarks = diff = None
-        if self.transform.draw_face_cutout() and sample.landmarks is not None:
-            diff = load_diff(sample, image) if sample.label == 1 else None
-            # A fake without its diff is never cut: unconstrained, the cut could hide the manipulation.
-            if sample.label == 0 or diff is not None:
-                landmarks = load_landmarks(sample.landmarks)
-        augmented = self.transform(image, landmarks, diff)
+        augmented = self.transform(image, lambda: cut_inputs(sample, image))
         item["image"] = image_tensor(augmented.image)
         if self.with_masks:
             shape = augmented.image.shape[:2]
@@ -93,16 +87,31 @@ class FaceCropDataset(Dataset):
                 else np.zeros(shape, dtype=bool)
             )
             item["manipulated"] = torch.from_numpy(manipulated)
-            region = augmented.region if augmented.region is not None else np.zeros(shape, dtype=bool)
-            item["region"] = torch.from_numpy(region)
+            region = augmented.region
+            item["region"] = torch.from_numpy(
+                region.full_mask(*shape) if region is not None else np.zeros(shape, dtype=bool)
+            )
         return item
+
+
+def cut_inputs(sample: Sample, image: np.ndarray) -> CutInputs | None:
+    """The landmarks and (fakes) diff of a face to cut; None when it cannot be cut: no landmarks, or a
+    fake without its diff (unconstrained, the cut could hide the manipulation)."""
+    if sample.landmarks is None:
+        return None
+    diff = load_diff(sample, image) if sample.label == 1 else None
+    if sample.label == 1 and diff is None:
+        return None
+    return CutInputs(load_landmarks(sample.landmarks), diff)
 
 
 def collate_faces(items: list[dict]) -> dict:
     """Default collation, except that landmark sets of different sizes are reduced to 5 sensory points."""
     if "landmarks" in items[0] and len({item["landmarks"].shape[0] for item in items}) > 1:
         for item in items:
-            item["landmarks"] = torch.from_numpy(sensory_points(item["landmarks"].numpy()).astype(np.float32))
+            points = item["landmarks"].numpy()
+            sensory = resolve_scheme(len(points)).sensory_points(points)
+            item["landmarks"] = torch.from_numpy(sensory.astype(np.float32))
     return default_collate(items)
 
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from facecutout.cutout.selection import as_generator
-from facecutout.cutout.validation import check_landmarks
+from facecutout.cutout import check_landmarks, resolve_scheme
 from facecutout.errors import InvalidInputError
 from facecutout.pseudofake.mask import face_size, soft_mask
 from facecutout.pseudofake.source import change_sharpness, shift_colour, small_warp
+from facecutout.randomness import as_generator
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ def make_pseudo_fake(
     """
     height, width = check_rgb(image).shape[:2]
     points = check_landmarks(landmarks, height, width)
+    resolve_scheme(len(points))
     size = face_size(points)
     if size < MIN_FACE_SIZE:
         raise InvalidInputError(

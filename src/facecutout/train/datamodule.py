@@ -74,7 +74,7 @@ class FaceDataModule(L.LightningDataModule):
             diff_level=config.diff_level,
         )
         on_device = config.cutout_on_device and config.augmentation == "face_cutout"
-        transform = TrainTransform(config.image_size, settings, cutout_step=not on_device)
+        transform = TrainTransform(config.image_size, settings, on_device=on_device)
         self.train_dataset = FaceCropDataset(
             self.train_samples,
             config.image_size,

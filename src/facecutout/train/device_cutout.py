@@ -21,7 +21,7 @@ def build_device_cutout(config: DataConfig) -> torch.nn.Module:
         variant=config.cutout_variant,
         threshold=config.cutout_threshold,
         fill=config.cutout_fill,
-        p=1.0,  # the data workers drew Face-Cutout's coin (has_landmarks)
+        p=1.0,  # the data workers' FaceCutout chose the faces to cut (has_landmarks)
         inplace=True,  # it cuts a gathered copy of the batch's images
     )
 

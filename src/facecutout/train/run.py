@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from facecutout.errors import CheckpointError, DataError
-from facecutout.offline import configure_offline
 from facecutout.train.config import TrainConfig
 
 logger = logging.getLogger(__name__)
@@ -59,7 +58,6 @@ def copy_atomic(source: Path, target: Path) -> None:
 
 def train(config: TrainConfig) -> TrainResult:
     """Train a detector as configured; returns where the best checkpoint and the logs are."""
-    configure_offline()
     config.validate()
     import lightning as L
     from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint

@@ -1,66 +1,26 @@
-"""Candidate cut regions as convex polygons, and their rasterisation into local masks.
+"""Candidate cut regions as convex polygons, in each face's order of preference.
 
-Every candidate is convex (bands are rotated rectangles, hulls are real convex hulls, halves are
-a hull clipped by a half-plane), so one rasteriser serves them all and the batched tensor version
-can test pixel membership with half-planes.
+Sensory candidates are bands over the eyes, the nose or the mouth (rotated rectangles); convex-hull
+candidates are hulls of parts of the face outline (runs of consecutive points, random subsets, and
+the outline hull split through its centroid). Each is rasterised by :mod:`facecutout.cutout.raster`;
+the per-image and the batched versions take their candidates from here.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from itertools import permutations
 
 import cv2
 import numpy as np
 
-from facecutout.cutout.face_points import face_outline, sensory_points
+from facecutout.cutout.schemes import LandmarkScheme
 
 SENSORY_FEATURES = ("eyes", "nose", "mouth")
 HULL_STRATEGIES = ("run", "subset", "half")
 BAND_DIVISORS = (3, 4, 5, 6)
 MIN_RUN = 3
-
-
-@dataclass(frozen=True)
-class Region:
-    """A cut region: boolean ``mask`` covering rows y0.. and columns x0.. of the image.
-
-    ``polygon`` holds the integer (x, y) vertices in image coordinates whose rasterisation
-    (cv2.fillConvexPoly) is exactly ``mask``, so a constant fill can draw it in place.
-    """
-
-    y0: int
-    x0: int
-    mask: np.ndarray
-    polygon: np.ndarray
-
-    @property
-    def window(self) -> tuple[slice, slice]:
-        height, width = self.mask.shape
-        return slice(self.y0, self.y0 + height), slice(self.x0, self.x0 + width)
-
-    def full_mask(self, height: int, width: int) -> np.ndarray:
-        """Return the region as an (height, width) boolean mask."""
-        full = np.zeros((height, width), dtype=bool)
-        full[self.window] = self.mask
-        return full
-
-
-def rasterize_convex(polygon: np.ndarray, height: int, width: int) -> Region | None:
-    """Fill a convex polygon (K, 2) of (x, y) points inside an image; None if nothing is inside."""
-    points = np.rint(polygon).astype(np.int32)
-    left, top, box_width, box_height = cv2.boundingRect(points)
-    x0, y0 = max(left, 0), max(top, 0)
-    x1, y1 = min(left + box_width, width), min(top + box_height, height)
-    if x1 <= x0 or y1 <= y0:
-        return None
-    local = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
-    cv2.fillConvexPoly(local, points - np.array([x0, y0], dtype=np.int32), 1)
-    if not cv2.countNonZero(local):
-        return None
-    return Region(y0, x0, local.view(bool), points)
 
 
 def band_polygon(start: Sequence[float], end: Sequence[float], half_width: float) -> np.ndarray:
@@ -117,13 +77,13 @@ def clip_half_plane(polygon: np.ndarray, origin: Sequence[float], normal: Sequen
 
 
 def sensory_candidates(
-    landmarks: np.ndarray, features: Sequence[str], rng: np.random.Generator
+    landmarks: np.ndarray, scheme: LandmarkScheme, features: Sequence[str], rng: np.random.Generator
 ) -> Iterator[np.ndarray]:
     """Bands over eyes / nose / mouth in random feature order, thickest (w/3) to thinnest (w/6).
 
     The eye and nose bands use the eye distance w, the mouth band the mouth width.
     """
-    left_eye, right_eye, nose, mouth_left, mouth_right = sensory_points(landmarks).tolist()
+    left_eye, right_eye, nose, mouth_left, mouth_right = scheme.sensory_points(landmarks).tolist()
     eye_distance = math.dist(left_eye, right_eye)
     eye_middle = ((left_eye[0] + right_eye[0]) / 2, (left_eye[1] + right_eye[1]) / 2)
     segments = {
@@ -138,15 +98,19 @@ def sensory_candidates(
 
 
 def hull_candidates(
-    landmarks: np.ndarray, strategies: Sequence[str], rng: np.random.Generator, subset_tries: int = 4
+    landmarks: np.ndarray,
+    scheme: LandmarkScheme,
+    strategies: Sequence[str],
+    rng: np.random.Generator,
+    subset_tries: int = 4,
 ) -> Iterator[np.ndarray]:
-    """Convex-hull regions of the 68-point face outline, strategies in random order.
+    """Convex-hull regions of the scheme's face outline, strategies in random order.
 
     run: consecutive outline points from a random start, a random length up to half the outline,
     shortened until admissible; subset: hulls of random subsets; half: the outline hull split by a
     random line through its centroid, both halves in random order.
     """
-    outline = face_outline(landmarks)
+    outline = scheme.outline_points(landmarks)
     count = len(outline)
     for index in random_order(len(strategies), rng):
         strategy = strategies[index]
@@ -167,3 +131,29 @@ def hull_candidates(
                 half = clip_half_plane(hull, centroid, (sign * math.cos(angle), sign * math.sin(angle)))
                 if len(half) >= 3:
                     yield half
+
+
+def candidate_polygons(
+    landmarks: np.ndarray,
+    scheme: LandmarkScheme,
+    variant: str,
+    rng: np.random.Generator,
+    features: Sequence[str] = SENSORY_FEATURES,
+    strategies: Sequence[str] = HULL_STRATEGIES,
+) -> Iterator[np.ndarray]:
+    """Candidates of the variant in preference order.
+
+    "random" with an outline tries one variant (each with probability 1/2) and then the other;
+    without one it is "sensory".
+    """
+    variants = ["sensory"]
+    if scheme.has_outline:
+        if variant == "convex_hull":
+            variants = ["convex_hull"]
+        elif variant == "random":
+            variants = ["sensory", "convex_hull"] if rng.random() < 0.5 else ["convex_hull", "sensory"]
+    for name in variants:
+        if name == "sensory":
+            yield from sensory_candidates(landmarks, scheme, features, rng)
+        else:
+            yield from hull_candidates(landmarks, scheme, strategies, rng)
