@@ -8,9 +8,9 @@ their manipulated regions (diff >= 40) so the overlap rule is exercised: 5-point
 (shipped) and 68-point dlib landmarks (detected here, once, untimed). The per-image reference
 (``facecutout.face_cutout`` on numpy arrays, always on the CPU) is timed in the same run; a
 ratio is batched / per-image throughput, for the batched call making a copy (as the per-image one
-does) and cutting the batch in place (``inplace=True``, as in a training step), with each backend
-(on the CPU: "compiled", the default there, and "tensor", the accelerators' one). Best of REPEATS
-runs, interleaved.
+does) and cutting the batch in place (``inplace=True``, as in a training step). ``candidates_ms``
+is the part of a batched call spent choosing the candidates on the CPU (the same for any device).
+Best of REPEATS runs, interleaved.
 """
 
 from __future__ import annotations
@@ -26,12 +26,14 @@ import cv2
 import numpy as np
 import pandas as pd
 import torch
+from offline import work_offline
 
 from facecutout import binarize_diff, face_cutout
 from facecutout.batched import batch_face_cutout
+from facecutout.batched.candidates import batch_candidates, draw_seeds
+from facecutout.cutout import resolve_scheme
 from facecutout.data.table import load_samples
 from facecutout.fileio import read_grey, read_rgb
-from offline import work_offline
 
 DEFAULT_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "face-cutout-samples"
 CASES = (("5-pt", "sensory"), ("68-pt", "sensory"), ("68-pt", "convex_hull"), ("68-pt", "random"))
@@ -102,7 +104,7 @@ def run_case(
 
     working = images.clone()  # cut in place again and again: the cost does not depend on the pixels
 
-    def batched(backend: str, inplace: bool) -> None:
+    def batched(inplace: bool) -> None:
         batch_face_cutout(
             working if inplace else images,
             landmarks,
@@ -110,30 +112,48 @@ def run_case(
             variant=variant,
             generator=generator,
             inplace=inplace,
-            backend=backend,
         )
         if device.type == "cuda":
             torch.cuda.synchronize(device)
 
-    backends = ("compiled", "tensor") if device.type == "cpu" else ("tensor",)
-    runs = {"loop": per_image} | {
-        f"{backend} {mode}": partial(batched, backend, mode == "in place")
-        for backend in backends
-        for mode in ("copy", "in place")
+    scheme = resolve_scheme(landmarks.shape[1])
+    points_cpu = landmarks.cpu().double().numpy()
+
+    def candidates() -> None:
+        seeds = draw_seeds(batch, generator, device)
+        batch_candidates(
+            points_cpu,
+            scheme,
+            variant,
+            seeds,
+            [True] * batch,
+            ("eyes", "nose", "mouth"),
+            ("run", "subset", "half"),
+            device,
+        )
+
+    runs = {
+        "loop": per_image,
+        "copy": partial(batched, False),
+        "in place": partial(batched, True),
+        "candidates": candidates,
     }
-    for backend in backends:
-        batched(backend, False)  # warm-up (the compiled kernel's cache, CUDA kernels, allocator)
+    batched(False)  # warm-up (CUDA kernels, allocator)
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
             times[name].append(seconds(run))
     rates = {name: batch / min(values) for name, values in times.items()}
-    row = {"landmarks": points, "variant": variant, "batch": batch, "loop_img_s": round(rates["loop"])}
-    for backend in backends:
-        row[f"{backend}_img_s"] = round(rates[f"{backend} copy"])
-        row[f"{backend}_ratio"] = round(rates[f"{backend} copy"] / rates["loop"], 2)
-        row[f"{backend}_ratio_inplace"] = round(rates[f"{backend} in place"] / rates["loop"], 2)
-    return row
+    return {
+        "landmarks": points,
+        "variant": variant,
+        "batch": batch,
+        "loop_img_s": round(rates["loop"]),
+        "batched_img_s": round(rates["copy"]),
+        "ratio": round(rates["copy"] / rates["loop"], 2),
+        "ratio_inplace": round(rates["in place"] / rates["loop"], 2),
+        "candidates_ms": round(1000 * min(times["candidates"]), 1),
+    }
 
 
 def main() -> None:

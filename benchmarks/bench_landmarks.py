@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-
 from offline import work_offline
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "face-cutout-samples"

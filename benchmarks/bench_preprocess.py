@@ -26,11 +26,11 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from offline import work_offline
 from skimage.metrics import structural_similarity
 
 from facecutout.fileio import read_rgb
 from facecutout.landmarks import get_detector
-from offline import work_offline
 from facecutout.preprocess import PreprocessConfig, preprocess_dataset
 from facecutout.preprocess.identity import face_embedding
 from facecutout.preprocess.ssim import diff_from_ssim, ssim_diff

@@ -19,7 +19,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
-
 from offline import work_offline
 
 work_offline()

@@ -139,14 +139,19 @@ def test_the_same_regions_as_the_per_image_version_in_corner_cases(
 
 
 def pixel_centres_in_hull(vertices: np.ndarray, height: int, width: int) -> np.ndarray:
-    """The rule, pixel by pixel: the integer point (x, y) in the box and on no edge's outer side."""
+    """The rule, pixel by pixel: the integer point (x, y) in the box and on the same side of (or on)
+    every edge, whichever the vertices' orientation."""
     ys, xs = np.mgrid[0:height, 0:width]
     inside = (xs >= vertices[:, 0].min()) & (xs <= vertices[:, 0].max())
     inside &= (ys >= vertices[:, 1].min()) & (ys <= vertices[:, 1].max())
+    left_of_all = np.ones_like(inside)
+    right_of_all = np.ones_like(inside)
     for start, end in zip(vertices, np.roll(vertices, -1, axis=0), strict=True):
         edge_x, edge_y = end - start
-        inside &= edge_x * (ys - start[1]) - edge_y * (xs - start[0]) >= 0
-    return inside
+        cross = edge_x * (ys - start[1]) - edge_y * (xs - start[0])
+        left_of_all &= cross >= 0
+        right_of_all &= cross <= 0
+    return inside & (left_of_all | right_of_all)
 
 
 @settings(max_examples=150, deadline=None)

@@ -18,18 +18,17 @@ def hull_masks(vertices: torch.Tensor, counts: torch.Tensor, height: int, width:
     rows = torch.arange(height, device=vertices.device)
     # limit[a, e, r] = ex * (r - py): edge e keeps the columns c with ey * (c - px) <= limit.
     limit = edge_x[..., None] * (rows - y[..., None])
-    divisor = torch.where(edge_y == 0, 1, edge_y)[..., None]
-    step = torch.div(limit, divisor, rounding_mode="floor")
-    ceiling = -torch.div(-limit, divisor, rounding_mode="floor")
+    # c <= px + floor(limit / ey) when ey > 0; c >= px - floor(limit / -ey) when ey < 0.
+    quotient = torch.div(limit, edge_y.abs().clamp(min=1)[..., None], rounding_mode="floor")
+    bounds = x[..., None] + edge_y.sign()[..., None] * quotient
     far = width + 1
-    rising, falling = (edge_y > 0)[..., None], (edge_y < 0)[..., None]
-    right = torch.where(rising, x[..., None] + step, far).amin(1)
-    left = torch.where(falling, x[..., None] + ceiling, -far).amax(1)
+    right = torch.where((edge_y > 0)[..., None], bounds, far).amin(1)
+    left = torch.where((edge_y < 0)[..., None], bounds, -far).amax(1)
     right = torch.minimum(right, x.amax(1, keepdim=True).clamp(max=width - 1))
     left = torch.maximum(left, x.amin(1, keepdim=True).clamp(min=0))
-    flat_ok = torch.where((edge_y == 0)[..., None], limit >= 0, True).all(1)
+    # Horizontal edges lie on a convex hull's top or bottom row: the box's rows obey them.
     in_rows = (rows >= y.amin(1, keepdim=True)) & (rows <= y.amax(1, keepdim=True))
-    valid = flat_ok & in_rows & (counts > 0)[:, None]
+    valid = in_rows & (counts > 0)[:, None]
     columns = torch.arange(width, device=vertices.device)
     inside = (columns >= left[..., None]) & (columns <= right[..., None])
     return inside & valid[..., None]

@@ -85,4 +85,6 @@ def apply_fill(image: np.ndarray, region: Region, fill: Fill, rng: np.random.Gen
     elif mode == "random_uniform":
         window[region.mask] = _noise(pixel_shape, image.dtype, rng)
     else:
-        window[region.mask] = fill
+        constant = np.empty(window.shape, dtype=image.dtype)
+        constant[...] = fill
+        cv2.copyTo(constant, region.mask.view(np.uint8), window)

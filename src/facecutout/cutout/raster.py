@@ -8,12 +8,14 @@ integer arithmetic, so the per-image version (numpy, here) and the batched versi
 :mod:`facecutout.batched.raster`) give the same pixels on any device.
 
 On row y, an edge from (px, py) along (ex, ey) keeps the x with ey * (x - px) <= ex * (y - py): a
-bound from the right when ey > 0, from the left when ey < 0, and the whole row or none when
-ey = 0. Every row of a convex region is therefore one span of columns.
+bound from the right when ey > 0, from the left when ey < 0; a horizontal edge (ey = 0) of a
+convex polygon lies on its top or bottom row, which the box already gives. Every row of a convex
+region is therefore one span of columns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -45,45 +47,95 @@ class Region:
 
 
 def hull_vertices(polygon: np.ndarray) -> np.ndarray:
-    """(V, 2) int64 (x, y) vertices of the convex hull of the polygon's rounded vertices, in cyclic
-    order with a non-negative signed area (V = 1 or 2 for a point or a segment)."""
-    points = np.rint(np.asarray(polygon, dtype=np.float64)).astype(np.int32).reshape(-1, 2)
-    hull = cv2.convexHull(points).reshape(-1, 2).astype(np.int64)
-    if len(hull) > 2 and _doubled_area(hull) < 0:
-        hull = hull[::-1]
-    return hull
+    """(V, 2) int64 (x, y) vertices of the convex hull of the polygon's rounded vertices, in the
+    cyclic order whose edges have the hull on their left (V = 1 or 2 for a point or a segment)."""
+    points = np.rint(polygon).astype(np.int32).reshape(-1, 2)
+    return cv2.convexHull(points, clockwise=False).reshape(-1, 2).astype(np.int64)
 
 
-def _doubled_area(vertices: np.ndarray) -> int:
-    x, y = vertices[:, 0], vertices[:, 1]
-    return int((x * np.roll(y, -1) - np.roll(x, -1) * y).sum())
+@dataclass(frozen=True)
+class CandidateSpans:
+    """The rows of k candidates: on image row ``y0 + r`` candidate i covers the columns
+    ``left[i, r]`` .. ``right[i, r]`` (none where right < left); ``boxes`` (k, 4) are their
+    (x0, y0, x1, y1) boxes clipped to the image (x1 < x0 or y1 < y0 when empty)."""
+
+    y0: int
+    left: np.ndarray
+    right: np.ndarray
+    boxes: np.ndarray
+
+    def areas(self) -> np.ndarray:
+        """(k,) pixels of each candidate."""
+        return np.maximum(self.right - self.left + 1, 0).sum(axis=1)
+
+    def counts(self, mask: np.ndarray) -> np.ndarray:
+        """(k,) pixels of ``mask`` (H, W uint8 0/1) inside each candidate, from one integral image of
+        the band of rows the candidates span."""
+        x0 = min(int(self.boxes[:, 0].min()), mask.shape[1] - 1)
+        x1 = max(int(self.boxes[:, 2].max()), x0)
+        band = mask[self.y0 : self.y0 + self.left.shape[1], x0 : x1 + 1]
+        integral = cv2.integral(band)  # (h + 1, w + 1): integral[r, c] = band[:r, :c].sum()
+        # Columns as integral indices within the band; an empty row counts from left to left.
+        width = x1 + 1 - x0
+        left = np.minimum(self.left - x0, width)
+        right = np.minimum(np.maximum(self.right + 1 - x0, left), width)
+        rows = np.arange(band.shape[0])
+        per_row = (
+            integral[rows + 1, right]
+            - integral[rows, right]
+            - integral[rows + 1, left]
+            + integral[rows, left]
+        )
+        return per_row.sum(axis=1)
+
+    def region(self, index: int) -> Region | None:
+        """Candidate ``index`` as a Region (None when it covers no pixel)."""
+        x0, y0, x1, y1 = (int(value) for value in self.boxes[index])
+        if x1 < x0 or y1 < y0:
+            return None
+        rows = slice(y0 - self.y0, y1 + 1 - self.y0)
+        columns = np.arange(x0, x1 + 1)
+        mask = (columns >= self.left[index, rows, None]) & (columns <= self.right[index, rows, None])
+        return Region(y0, x0, mask) if mask.any() else None
+
+
+def candidate_spans(hulls: Sequence[np.ndarray], height: int, width: int) -> CandidateSpans:
+    """Row spans of hulls from :func:`hull_vertices` in an (height, width) image, all at once."""
+    size = max(len(hull) for hull in hulls)
+    vertices = np.empty((len(hulls), size, 2), dtype=np.int64)
+    for index, hull in enumerate(hulls):
+        vertices[index, : len(hull)] = hull
+        vertices[index, len(hull) :] = hull[-1]  # padding: zero-length edges, and the same closing edge
+    x, y = vertices[..., 0], vertices[..., 1]
+    boxes = np.stack(
+        [
+            x.min(axis=1).clip(0),
+            y.min(axis=1).clip(0),
+            x.max(axis=1).clip(None, width - 1),
+            y.max(axis=1).clip(None, height - 1),
+        ],
+        axis=1,
+    )
+    first = min(int(boxes[:, 1].min()), height - 1)
+    last = max(int(boxes[:, 3].max()), first)
+    rows = np.arange(first, last + 1)
+    following = np.concatenate([vertices[:, 1:], vertices[:, :1]], axis=1)
+    edge_x, edge_y = np.moveaxis(following - vertices, -1, 0)
+    # Edge e keeps the columns c with ey * (c - px) <= ex * (r - py) on row r: c <= px + floor(. / ey)
+    # when ey > 0, c >= px - floor(. / -ey) when ey < 0. A horizontal edge of a convex polygon lies on
+    # its top or bottom row, which its box already gives.
+    limit = edge_x[..., None] * (rows - y[..., None])
+    steps = np.sign(edge_y)[..., None] * (limit // np.maximum(np.abs(edge_y), 1)[..., None])
+    bounds = x[..., None] + steps
+    right = np.where(edge_y[..., None] > 0, bounds, width).min(axis=1)
+    left = np.where(edge_y[..., None] < 0, bounds, -1).max(axis=1)
+    left = np.maximum(left, boxes[:, 0, None])
+    right = np.minimum(right, boxes[:, 2, None])
+    outside = (rows < boxes[:, 1, None]) | (rows > boxes[:, 3, None])
+    right[outside] = left[outside] - 1
+    return CandidateSpans(first, left, right, boxes)
 
 
 def rasterize(polygon: np.ndarray, height: int, width: int) -> Region | None:
     """The pixels of an (height, width) image inside the hull of ``polygon`` (K, 2) (x, y); None if none."""
-    vertices = hull_vertices(polygon)
-    x, y = vertices[:, 0], vertices[:, 1]
-    x0, x1 = max(int(x.min()), 0), min(int(x.max()), width - 1)
-    y0, y1 = max(int(y.min()), 0), min(int(y.max()), height - 1)
-    if x1 < x0 or y1 < y0:
-        return None
-    edge_x, edge_y = np.roll(x, -1) - x, np.roll(y, -1) - y
-    rows = np.arange(y0, y1 + 1)
-    # limit[e, r] = ex * (y - py): the edge keeps ey * (x - px) <= limit.
-    limit = edge_x[:, None] * (rows - y[:, None])
-    left = np.full(len(rows), x0, dtype=np.int64)
-    right = np.full(len(rows), x1, dtype=np.int64)
-    rising, falling, flat = edge_y > 0, edge_y < 0, edge_y == 0
-    if rising.any():
-        bounds = x[rising, None] + limit[rising] // edge_y[rising, None]
-        right = np.minimum(right, bounds.min(axis=0))
-    if falling.any():
-        bounds = x[falling, None] - (-limit[falling] // edge_y[falling, None])
-        left = np.maximum(left, bounds.max(axis=0))
-    if flat.any():
-        right = np.where((limit[flat] >= 0).all(axis=0), right, left - 1)
-    columns = np.arange(x0, x1 + 1)
-    mask = (columns >= left[:, None]) & (columns <= right[:, None])
-    if not mask.any():
-        return None
-    return Region(y0, x0, mask)
+    return candidate_spans([hull_vertices(polygon)], height, width).region(0)

@@ -12,6 +12,7 @@ Built in: 5 points in MTCNN's order and 68 points in the iBUG 300-W order (dlib)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -44,9 +45,17 @@ class LandmarkScheme:
     def has_outline(self) -> bool:
         return self.outline is not None
 
+    @cached_property
+    def _sensory_weights(self) -> np.ndarray:
+        """(5, num_points): row i averages the points of sensory group i."""
+        weights = np.zeros((5, self.num_points))
+        for row, group in enumerate(self.sensory):
+            weights[row, list(group)] = 1.0 / len(group)
+        return weights
+
     def sensory_points(self, landmarks: np.ndarray) -> np.ndarray:
         """(5, 2) eye, eye, nose tip, mouth corner, mouth corner of (num_points, 2) landmarks."""
-        return np.stack([landmarks[list(group)].mean(axis=0) for group in self.sensory])
+        return self._sensory_weights @ landmarks
 
     def outline_points(self, landmarks: np.ndarray) -> np.ndarray:
         """(m, 2) the closed face outline of (num_points, 2) landmarks, in order."""
