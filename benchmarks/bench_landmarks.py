@@ -68,7 +68,7 @@ def main() -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
 
-    from facecutout import FaceCutout
+    from facecutout import DetectingFaceCutout, FaceCutout
     from facecutout.landmarks import get_detector, primary_face
 
     pairs = real_crops(args.images)
@@ -110,7 +110,7 @@ def main() -> None:
     }
     for name in detectors:
         variant = "convex_hull" if name == "dlib68" else "sensory"
-        compose = A.Compose([FaceCutout(variant=variant, detector=detectors[name], p=1.0)], seed=0)
+        compose = A.Compose([DetectingFaceCutout(detectors[name], variant=variant, p=1.0)], seed=0)
         calls[f"on-the-fly {name}"] = lambda i, compose=compose: compose(image=images[i])
     indices = list(range(len(images)))
     timings = {name: ms_per_call(lambda i, call=call: call(int(i)), indices) for name, call in calls.items()}

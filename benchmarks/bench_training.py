@@ -34,7 +34,7 @@ def pipeline_dataset(
     samples, size: int, augmentation: str, p: float, on_device: bool = False
 ) -> FaceCropDataset:
     settings = CutoutSettings(augmentation=augmentation, p=p)
-    transform = TrainTransform(size, settings, cutout_step=not on_device)
+    transform = TrainTransform(size, settings, on_device=on_device)
     return FaceCropDataset(samples, size, transform, with_masks=on_device)
 
 
@@ -75,7 +75,7 @@ def step_time(model_name: str, size: int, batch: int, repeats: int, on_device: b
     )
     model = DeepfakeClassifier(config.to_dict())
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
-    transform = TrainTransform(size, CutoutSettings(), cutout_step=False)
+    transform = TrainTransform(size, CutoutSettings(), on_device=True)
     dataset = FaceCropDataset(samples, size, transform, with_masks=True)
     data = collate_faces([dataset[index] for index in range(batch)])
     labels = data["label"].float()
