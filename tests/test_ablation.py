@@ -102,8 +102,11 @@ def test_summary_is_mean_and_sample_std_with_logloss_change_vs_baseline():
         ({"baseline": "coarse_dropout"}, "baseline"),
         ({"seeds": []}, "seeds"),
         ({"seeds": [1, 1]}, "seeds are repeated"),
-        ({"train": {"data": {"root": "data", "csvs": ["a.csv"], "colour": 1}}}, "train: unknown config keys"),
-        ({"unknown": 1}, "unknown keys"),
+        (
+            {"train": {"data": {"root": "data", "csvs": ["a.csv"], "colour": 1}}},
+            "train.data.colour: unknown key",
+        ),
+        ({"unknown": 1}, "unknown: unknown key"),
         ({"test_sets": [{"name": "validation", "root": ".", "csvs": ["a.csv"]}]}, "test set names"),
         ({"test_sets": [{"name": "x"}]}, "test_sets\\[0\\]"),
     ],

@@ -52,15 +52,11 @@ def run_folder(config: AblationConfig, method: str, seed: int) -> Path:
 
 def run_train_config(config: AblationConfig, method: str, seed: int) -> dict[str, Any]:
     """The training config of one run: the shared one with this method, seed and output folder."""
-    from facecutout.train.config import TrainConfig
-
-    train = TrainConfig.from_dict(config.train)
-    train.data.augmentation = method
-    train.seed = seed
-    train.out_dir = str(run_folder(config, method, seed) / "train")
-    train.resume = "auto"
-    train.best_checkpoint = None
-    return train.to_dict()
+    values = config.train.to_dict()
+    values["data"]["augmentation"] = method
+    folder = str(run_folder(config, method, seed) / "train")
+    values.update(seed=seed, out_dir=folder, resume="auto", best_checkpoint=None)
+    return values
 
 
 def check_same_config(folder: Path, wanted: dict[str, Any]) -> None:

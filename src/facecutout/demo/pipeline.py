@@ -146,7 +146,8 @@ def embedded_data_step(
         "with subtler blends. Below: real, pseudo-fake, exact manipulated region.",
         images=(("real / pseudo-fake / region", examples),),
     )
-    return TrainingData(root, [layout.csv.name], (EvalSet(TEST_NAME, str(root), (test_layout.csv.name,)),))
+    test_set = EvalSet(name=TEST_NAME, root=str(root), csvs=(test_layout.csv.name,))
+    return TrainingData(root, [layout.csv.name], (test_set,))
 
 
 def ablation_step(settings: DemoSettings, data: TrainingData, steps: Steps, report: Report) -> None:
