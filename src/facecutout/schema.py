@@ -1,14 +1,18 @@
-"""One way to check configuration: pydantic models.
+"""One way to check configuration and one way to write reports: pydantic models.
 
 :class:`ConfigModel` is a configuration (section): unknown keys are errors, values are checked
 against the field types and the constraints declared on the fields, and every failure is an
 :class:`InvalidInputError` naming the dotted key, e.g. ``data.batch_size: must be >= 1, got 0``.
 Integers are strict (no ``true`` or ``3.0`` for an int); a float accepts an int or a numeric
 string (YAML 1.1 reads ``3e-4`` as a string); a string accepts a number (``precision: 16``).
+
+:class:`ReportModel` is what a run reports, with named fields; ``to_dict()`` / ``to_json()`` is
+how it is written (NaN becomes null).
 """
 
 from __future__ import annotations
 
+import json
 import typing
 from typing import Annotated, Any, TypeVar
 
@@ -142,3 +146,16 @@ class ConfigModel(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         """Nested plain dicts and lists, as ``from_dict`` reads them."""
         return self.model_dump()
+
+
+class ReportModel(BaseModel):
+    """What a run reports: named fields, written as JSON by ``to_json``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready nested dicts: paths as strings, NaN as None."""
+        return json.loads(self.model_dump_json())
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.to_dict(), indent=2).encode()
