@@ -160,14 +160,14 @@ def main() -> None:
             start = time.perf_counter()
             report = preprocess_dataset(
                 listing, out, config, stages=("crops", "landmarks", "diffs", "folds"), progress=False
-            )["report"]
+            ).report
             downstreams.append(time.perf_counter() - start)
             seconds, decoded = naive_decode_and_detect(listing, config)
             naive_fronts.append(seconds)
         front, downstream, naive_front = min(fronts), min(downstreams), min(naive_fronts)
         pipeline = front + downstream
         naive = naive_front + downstream
-        rows = report["folds"]["rows"]
+        rows = report.folds.rows
 
         paths = [record.path for record in listing.records]
         wanted = sample_indices(args.length, count=args.sample)

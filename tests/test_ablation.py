@@ -19,6 +19,7 @@ from facecutout.ablation.runner import (
 )
 from facecutout.ablation.tables import summary_table
 from facecutout.errors import DataError, InvalidInputError
+from facecutout.evaluation.metrics import METRIC_KEYS, EvaluationReport, VideoMetrics
 
 TRAIN = {"data": {"root": "data", "csvs": ["a.csv"]}, "model": {"name": "resnet10t", "pretrained": False}}
 
@@ -40,33 +41,47 @@ def test_finished_runs_are_read_back_not_retrained(tmp_path):
     for method in config.methods:
         folder = run_folder(config, method, 3)
         check_same_config(folder, run_train_config(config, method, 3))
-        result = {"method": method, "seed": 3, "metrics": {"validation": {"auc": 0.5}}, "scores": {}}
+        result = {
+            "method": method,
+            "seed": 3,
+            "checkpoint": "best.ckpt",
+            "metrics": {"validation": report(auc=0.5).to_dict()},
+            "train_log": "train/metrics.csv",
+            "scores": {"validation": "eval/validation/per_image.csv"},
+        }
         (folder / RESULT_FILE).write_text(json.dumps(result))
 
     def must_not_train(*args):
         raise AssertionError("a finished run was trained again")
 
     results = run_ablation(config, run_one=must_not_train)
-    assert [(result.method, result.seed, result.metrics) for result in results] == [
-        ("face_cutout", 3, {"validation": {"auc": 0.5}}),
-        ("none", 3, {"validation": {"auc": 0.5}}),
+    assert [(result.method, result.seed, result.metrics["validation"].auc) for result in results] == [
+        ("face_cutout", 3, 0.5),
+        ("none", 3, 0.5),
     ]
+    assert math.isnan(results[0].metrics["validation"].eer)  # null in the file
+    folder = run_folder(config, "none", 3)
+    assert results[1].train_log_path == folder / "train" / "metrics.csv"
+    assert results[1].scores_path("validation") == folder / "eval" / "validation" / "per_image.csv"
+    assert json.loads(results[1].to_json()) == json.loads((folder / RESULT_FILE).read_text())
     assert run_train_config(config, "none", 3)["data"]["augmentation"] == "none"
     assert run_train_config(config, "none", 3)["out_dir"] == str(run_folder(config, "none", 3) / "train")
 
 
+def report(video: VideoMetrics | None = None, **values: float) -> EvaluationReport:
+    """An evaluation report with the given metrics, NaN for the others."""
+    metrics = {key: values.get(key, math.nan) for key in METRIC_KEYS}
+    return EvaluationReport(**metrics, n=10, n_fake=5, checkpoint="best.ckpt", video=video)
+
+
 def fake_result(method: str, seed: int, logloss: float, auc: float) -> RunResult:
-    metrics = {
-        "auc": auc,
-        "ap": auc,
-        "logloss": logloss,
-        "eer": 1 - auc,
-        "acc": auc,
-        "balanced_acc": auc,
-        "f1": None,
-    }
-    metrics["video"] = {"auc": 1.0, "logloss": 2 * logloss}
-    return RunResult(method, seed, folder=None, metrics={"validation": metrics}, train_log=None, scores={})  # type: ignore[arg-type]
+    video = VideoMetrics(
+        **{key: math.nan for key in METRIC_KEYS}, n=2, n_fake=1, aggregation="mean"
+    ).model_copy(update={"auc": 1.0, "logloss": 2 * logloss})
+    metrics = report(video, auc=auc, ap=auc, logloss=logloss, eer=1 - auc, acc=auc, balanced_acc=auc)
+    return RunResult(
+        method=method, seed=seed, checkpoint="", metrics={"validation": metrics}, train_log=None, scores={}
+    )
 
 
 def test_summary_is_mean_and_sample_std_with_logloss_change_vs_baseline():
@@ -102,8 +117,11 @@ def test_summary_is_mean_and_sample_std_with_logloss_change_vs_baseline():
         ({"baseline": "coarse_dropout"}, "baseline"),
         ({"seeds": []}, "seeds"),
         ({"seeds": [1, 1]}, "seeds are repeated"),
-        ({"train": {"data": {"root": "data", "csvs": ["a.csv"], "colour": 1}}}, "train: unknown config keys"),
-        ({"unknown": 1}, "unknown keys"),
+        (
+            {"train": {"data": {"root": "data", "csvs": ["a.csv"], "colour": 1}}},
+            "train.data.colour: unknown key",
+        ),
+        ({"unknown": 1}, "unknown: unknown key"),
         ({"test_sets": [{"name": "validation", "root": ".", "csvs": ["a.csv"]}]}, "test set names"),
         ({"test_sets": [{"name": "x"}]}, "test_sets\\[0\\]"),
     ],

@@ -35,34 +35,34 @@ def test_metrics_match_reference_definitions():
     labels = rng.integers(0, 2, 200)
     scores = np.clip(labels * 0.3 + rng.random(200) * 0.7, 0, 1)
     metrics = compute_metrics(labels, scores)
-    assert metrics["auc"] == pytest.approx(roc_auc_score(labels, scores))
-    assert metrics["ap"] == pytest.approx(average_precision_score(labels, scores))
-    assert metrics["logloss"] == pytest.approx(log_loss(labels, scores), rel=1e-6)
+    assert metrics.auc == pytest.approx(roc_auc_score(labels, scores))
+    assert metrics.ap == pytest.approx(average_precision_score(labels, scores))
+    assert metrics.logloss == pytest.approx(log_loss(labels, scores), rel=1e-6)
     predicted = scores >= 0.5
-    assert metrics["acc"] == pytest.approx((predicted == labels).mean())
-    assert metrics["n"] == 200 and metrics["notes"] == []
+    assert metrics.acc == pytest.approx((predicted == labels).mean())
+    assert metrics.n == 200 and metrics.notes == []
 
 
 def test_equal_error_rate_on_known_cases():
-    assert compute_metrics([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9])["eer"] == 0.0
-    assert compute_metrics([0, 0, 1, 1], [0.9, 0.8, 0.2, 0.1])["eer"] == 1.0
+    assert compute_metrics([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]).eer == 0.0
+    assert compute_metrics([0, 0, 1, 1], [0.9, 0.8, 0.2, 0.1]).eer == 1.0
     # One real above one fake out of two each: FPR = FNR = 0.5 at the crossing.
-    assert compute_metrics([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.9])["eer"] == pytest.approx(0.5)
+    assert compute_metrics([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.9]).eer == pytest.approx(0.5)
 
 
 def test_balanced_accuracy_and_f1_at_one_half():
     metrics = compute_metrics([0, 0, 0, 1], [0.1, 0.2, 0.7, 0.9])
-    assert metrics["balanced_acc"] == pytest.approx((2 / 3 + 1.0) / 2)
-    assert metrics["f1"] == pytest.approx(2 * 1 / (2 + 1))
+    assert metrics.balanced_acc == pytest.approx((2 / 3 + 1.0) / 2)
+    assert metrics.f1 == pytest.approx(2 * 1 / (2 + 1))
 
 
 def test_one_class_gives_nan_with_a_note_not_a_crash():
     metrics = compute_metrics([1, 1, 1], [0.2, 0.7, 0.9])
-    assert all(math.isnan(metrics[key]) for key in ("auc", "ap", "eer", "balanced_acc"))
-    assert metrics["acc"] == pytest.approx(2 / 3) and not math.isnan(metrics["logloss"])
-    assert "only fake samples" in metrics["notes"][0]
+    assert all(math.isnan(metrics.value(key)) for key in ("auc", "ap", "eer", "balanced_acc"))
+    assert metrics.acc == pytest.approx(2 / 3) and not math.isnan(metrics.logloss)
+    assert "only fake samples" in metrics.notes[0]
     empty = compute_metrics([], [])
-    assert all(math.isnan(empty[key]) for key in METRIC_KEYS) and empty["notes"]
+    assert all(math.isnan(empty.value(key)) for key in METRIC_KEYS) and empty.notes
 
 
 def test_invalid_scores_are_rejected():
@@ -118,7 +118,7 @@ def test_evaluate_images_scores_every_row_and_writes_outputs(checkpoint, labelle
     per_image = pd.read_csv(tmp_path / "per_image.csv")
     assert len(per_image) == count and per_image["score"].between(0, 1).all()
     written = json.loads((tmp_path / "metrics.json").read_text())
-    assert written == metrics and set(METRIC_KEYS) <= set(written) and written["n"] == count
+    assert written == metrics.to_dict() and set(METRIC_KEYS) <= set(written) and written["n"] == count
     assert "video" not in written
     for name in ("roc.png", "pr.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -130,11 +130,11 @@ def test_evaluate_training_layout_gives_video_metrics(checkpoint, samples_dir, t
     table.to_csv(csv, index=False)
     metrics = evaluate(checkpoint, data_root=samples_dir, csvs=[csv], out_dir=tmp_path / "out", fold=0)
     in_fold = table[table["fold"] == "0"]
-    assert metrics["n"] == len(in_fold)
+    assert metrics.n == len(in_fold)
     videos = pd.read_csv(tmp_path / "out" / "per_video.csv", dtype={"video": str})
     frames = pd.read_csv(tmp_path / "out" / "per_image.csv", dtype={"video": str})
     assert sorted(videos["video"]) == sorted(in_fold["video"].unique())
-    assert metrics["video"]["n"] == len(videos) and set(METRIC_KEYS) <= set(metrics["video"])
+    assert metrics.video.n == len(videos) and set(METRIC_KEYS) <= set(metrics.video.to_dict())
     for _, video in videos.iterrows():
         mean = frames[frames["video"] == video["video"]]["score"].mean()
         assert video["score"] == pytest.approx(mean)
@@ -148,7 +148,7 @@ def test_images_with_a_video_column_get_video_metrics(checkpoint, labelled_image
     table.to_csv(with_videos, index=False)
     metrics = evaluate(checkpoint, images_dir=folder, labels_csv=with_videos, out_dir=tmp_path / "out")
     videos = pd.read_csv(tmp_path / "out" / "per_video.csv")
-    assert metrics["video"]["n"] == len(videos) == 4 and videos["faces"].sum() == count
+    assert metrics.video.n == len(videos) == 4 and videos["faces"].sum() == count
 
 
 def test_missing_image_is_an_error_naming_the_row(checkpoint, labelled_images, tmp_path):

@@ -29,6 +29,7 @@ from facecutout.errors import DataError
 from facecutout.fileio import read_grey, read_rgb
 from facecutout.landmarks import get_detector, primary_face
 from facecutout.preprocess import PreprocessConfig, preprocess_dataset
+from facecutout.preprocess.report import StageRun
 from facecutout.preprocess.synthetic import (
     VideoSpec,
     background,
@@ -257,7 +258,7 @@ def test_rerun_does_no_work_and_changes_nothing(dfdc_run: Path, tmp_path: Path) 
     hashes = file_hashes(out)
     listing = read_source("dfdc", dfdc_run / "raw")
     result = preprocess_dataset(listing, out, PreprocessConfig(frames=FRAMES, folds=2), progress=False)
-    assert all(stage["units"] == 0 for stage in result["stages"].values())
+    assert all(stage.units == 0 for stage in result.stages.values())
     assert file_hashes(out) == hashes
     unchanged = [path for path, mtime in before.items() if path.stat().st_mtime_ns == mtime]
     assert len(unchanged) == len(before) - 2  # only the CSV and the report are rewritten (same bytes)
@@ -265,7 +266,7 @@ def test_rerun_does_no_work_and_changes_nothing(dfdc_run: Path, tmp_path: Path) 
     (out / "dfdc" / ".markers" / "crops" / "bravo_fake0.json").unlink()
     shutil.rmtree(out / "dfdc" / "face_crops" / "bravo_fake0")
     result = preprocess_dataset(listing, out, PreprocessConfig(frames=FRAMES, folds=2), progress=False)
-    assert result["stages"]["crops"] == {"units": 1, "outcomes": {"done": 2}}
+    assert result.stages["crops"] == StageRun(units=1, outcomes={"done": 2})
     assert file_hashes(out) == hashes
 
 
@@ -275,13 +276,13 @@ def test_celebdf_sharded_run_merges_into_identity_disjoint_folds(celebdf_raw: Pa
     config = PreprocessConfig(frames=FRAMES, folds=2, landmarks=("mtcnn", "dlib68"), detect_max_side=160)
     out = tmp_path / "out"
     first = preprocess_dataset(listing, out, config, shard=(0, 3), progress=False)
-    assert first["report"] is None and first["stages"]["faces"]["units"] == 1
+    assert first.report is None and first.stages["faces"].units == 1
     with pytest.raises(DataError, match="never processed"):
         preprocess_dataset(listing, out, config, merge_only=True)
     for shard in ((1, 3), (2, 3)):
         preprocess_dataset(listing, out, config, shard=shard, progress=False)
-    report = preprocess_dataset(listing, out, config, merge_only=True)["report"]
-    assert all("not_run" not in stage["outcomes"] for stage in report["stages"].values())
+    report = preprocess_dataset(listing, out, config, merge_only=True).report
+    assert all("not_run" not in stage.outcomes for stage in report.stages.values())
     table = pd.read_csv(out / "celebdf.csv")
     assert set(table["video"]) == {
         "id0_0000",
@@ -308,8 +309,8 @@ def test_celebdf_sharded_run_merges_into_identity_disjoint_folds(celebdf_raw: Pa
             assert abs(centre[0] - width / 2) < width * 0.2 and abs(centre[1] - height / 2) < height * 0.25
     assert main(["check-leakage", str(out / "celebdf.csv")]) == 0
     # the official test list holds id2_0000 out, with everything linked to it
-    held = preprocess_dataset(listing, out, config, merge_only=True, holdout_test=True)["report"]
-    assert held["folds"]["per_fold"]["-1"]["videos"] == 2
+    held = preprocess_dataset(listing, out, config, merge_only=True, holdout_test=True).report
+    assert held.folds.per_fold["-1"].videos == 2
     table = pd.read_csv(out / "celebdf.csv")
     assert set(table.loc[table["fold"] == -1, "video"]) == {"id2_0000", "id2_id3_0000"}
 
@@ -396,11 +397,11 @@ def test_a_failing_unit_is_reported_and_retried(
 
     monkeypatch.setattr("facecutout.preprocess.runner.fake_diffs", broken)
     result = preprocess_dataset(listing, out, config, progress=False)
-    assert result["stages"]["diffs"] == {"units": 1, "outcomes": {"failed:OSError": 1}}
-    assert result["report"]["stages"]["diffs"]["outcomes"]["not_run"] == 1
+    assert result.stages["diffs"] == StageRun(units=1, outcomes={"failed:OSError": 1})
+    assert result.report.stages["diffs"].outcomes["not_run"] == 1
     monkeypatch.undo()
     retried = preprocess_dataset(listing, out, config, progress=False)
-    assert retried["stages"]["diffs"] == {"units": 1, "outcomes": {"done": 1}}
+    assert retried.stages["diffs"] == StageRun(units=1, outcomes={"done": 1})
     assert file_hashes(out) == file_hashes(dfdc_run / "out")
 
 

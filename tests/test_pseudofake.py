@@ -182,6 +182,17 @@ def test_command_on_shared_real_crops_with_detection(tmp_path, samples_dir):
     assert result.returncode == 0, result.stderr
     printed = json.loads(result.stdout)
     assert printed["pairs_written"] == 3 and printed["skipped"] == 0
+    summary = json.loads((tmp_path / "pseudofake_summary.json").read_text())
+    assert list(summary) == [
+        "csv",
+        "root",
+        "pairs_written",
+        "pairs_kept",
+        "skipped",
+        "skipped_by_reason",
+        "mean_manipulated_share",
+    ]
+    assert {key: summary[key] for key in printed} == printed and 0 < summary["mean_manipulated_share"] < 1
     table = pd.read_csv(tmp_path / "pseudofake.csv", dtype={"video": str, "original": str})
     assert set(table["video"]) == {"00000", "00000_sbi"}
     assert (

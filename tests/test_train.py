@@ -80,10 +80,12 @@ def test_overrides_are_typed_and_unknown_keys_are_errors():
     assert config.optim.lr == 3e-4 and config.data.csvs == ["a.csv"] and config.trainer.devices == [0, 1]
     with pytest.raises(InvalidInputError, match="unknown config key 'data.nope'"):
         TrainConfig().with_overrides(["data.nope=1"])
-    with pytest.raises(InvalidInputError, match="data.batch_size must be int"):
+    with pytest.raises(InvalidInputError, match="data.batch_size: must be an integer, got 'big'"):
         TrainConfig().with_overrides(["data.batch_size=big"])
-    with pytest.raises(InvalidInputError, match="augmentation must be one of"):
-        TrainConfig().with_overrides(["data.root=x", "data.csvs=a", "data.augmentation=mixup"]).validate()
+    with pytest.raises(InvalidInputError, match="data.augmentation: must be one of"):
+        TrainConfig().with_overrides(["data.root=x", "data.csvs=a", "data.augmentation=mixup"])
+    with pytest.raises(InvalidInputError, match="data.root and data.csvs are required"):
+        TrainConfig().require_data()
 
 
 def test_plain_flags_sit_between_the_config_file_and_overrides(tmp_path):

@@ -17,88 +17,80 @@ test_sets:             # evaluated with each run's best checkpoint, besides the 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ConfigDict, Field, StrictInt, model_validator
 
 from facecutout.errors import DataError, InvalidInputError
 from facecutout.fileio import read_yaml_mapping
+from facecutout.schema import ConfigModel, one_or_many
+from facecutout.train.config import Augmentation, TrainConfig
 
 VALIDATION = "validation"
 """The name of the evaluation on the training data's validation fold."""
+DEFAULT_METHODS = ("face_cutout", "random_erasing", "none")
 
 
-@dataclass(frozen=True)
-class EvalSet:
+class EvalSet(ConfigModel):
     """An extra evaluation set in the paper's layout: all rows of ``csvs`` under ``root``, or one fold."""
+
+    model_config = ConfigDict(frozen=True)
 
     name: str
     root: str
-    csvs: tuple[str, ...]
-    fold: int | None = None
+    csvs: Annotated[tuple[str, ...], BeforeValidator(one_or_many)]
+    fold: StrictInt | None = None
 
 
-@dataclass(frozen=True)
-class AblationConfig:
-    """Every run trains ``train`` with one method (data.augmentation) and one seed."""
+class AblationConfig(ConfigModel):
+    """Every run trains ``train`` with one method (data.augmentation) and one seed.
 
-    out: Path
-    methods: tuple[str, ...]
-    seeds: tuple[int, ...]
-    baseline: str
-    train: dict[str, Any]
-    test_sets: tuple[EvalSet, ...] = field(default=())
+    Empty ``methods``, ``train`` or ``test_sets`` mean the defaults; ``baseline`` defaults to
+    "none" when it is among the methods, else the first method.
+    """
 
+    model_config = ConfigDict(frozen=True)
+
+    out: Path = Path("runs/ablation")
+    methods: tuple[Augmentation, ...] = DEFAULT_METHODS
+    seeds: tuple[StrictInt, ...] = Field((0, 1), min_length=1)
+    baseline: str = "none"
+    train: TrainConfig = Field(default_factory=TrainConfig)
+    test_sets: tuple[EvalSet, ...] = ()
+
+    @model_validator(mode="before")
     @classmethod
-    def from_dict(cls, values: dict[str, Any], source: str = "config") -> AblationConfig:
-        """Build and check a config; errors name ``source`` and the key."""
-        from facecutout.data.augment import AUGMENTATIONS
-        from facecutout.train.config import TrainConfig
+    def _fill_defaults(cls, values: Any) -> Any:
+        if not isinstance(values, dict):
+            return values
+        values = {
+            **values,
+            "methods": values.get("methods") or DEFAULT_METHODS,
+            "train": values.get("train") or {},
+            "test_sets": values.get("test_sets") or (),
+        }
+        methods = values["methods"]
+        if "baseline" not in values and isinstance(methods, list | tuple):
+            values["baseline"] = "none" if "none" in methods else methods[0]
+        return values
 
-        known = {"out", "methods", "seeds", "baseline", "train", "test_sets"}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise InvalidInputError(f"{source}: unknown keys {unknown}; known: {sorted(known)}")
-        methods = tuple(values.get("methods") or ("face_cutout", "random_erasing", "none"))
-        for method in methods:
-            if method not in AUGMENTATIONS:
-                raise InvalidInputError(f"{source}: methods: {method!r} is not one of {AUGMENTATIONS}")
-        if len(set(methods)) != len(methods):
-            raise InvalidInputError(f"{source}: methods are repeated: {list(methods)}")
-        seeds = values.get("seeds", (0, 1))
-        if not isinstance(seeds, (list, tuple)) or not seeds or not all(isinstance(s, int) for s in seeds):
-            raise InvalidInputError(f"{source}: seeds must be a non-empty list of integers, got {seeds!r}")
-        if len(set(seeds)) != len(seeds):
-            raise InvalidInputError(f"{source}: seeds are repeated: {list(seeds)}")
-        baseline = values.get("baseline", "none" if "none" in methods else methods[0])
-        if baseline not in methods:
-            raise InvalidInputError(
-                f"{source}: baseline {baseline!r} is not among the methods {list(methods)}"
-            )
-        train = values.get("train") or {}
-        if not isinstance(train, dict):
-            raise InvalidInputError(f"{source}: train must be a mapping of training settings")
-        try:
-            TrainConfig.from_dict(train).validate()
-        except InvalidInputError as error:
-            raise InvalidInputError(f"{source}: train: {error}") from None
-        test_sets = tuple(
-            parse_eval_set(item, f"{source}: test_sets[{index}]")
-            for index, item in enumerate(values.get("test_sets") or ())
-        )
-        names = [item.name for item in test_sets]
+    @model_validator(mode="after")
+    def _check_consistent(self) -> AblationConfig:
+        if len(set(self.methods)) != len(self.methods):
+            raise ValueError(f"methods are repeated: {list(self.methods)}")
+        if len(set(self.seeds)) != len(self.seeds):
+            raise ValueError(f"seeds are repeated: {list(self.seeds)}")
+        if self.baseline not in self.methods:
+            raise ValueError(f"baseline {self.baseline!r} is not among the methods {list(self.methods)}")
+        names = [item.name for item in self.test_sets]
         if VALIDATION in names or len(set(names)) != len(names):
-            raise InvalidInputError(
-                f"{source}: test set names must be unique and not {VALIDATION!r}: {names}"
-            )
-        return cls(
-            out=Path(values.get("out", "runs/ablation")),
-            methods=methods,
-            seeds=tuple(seeds),
-            baseline=baseline,
-            train=train,
-            test_sets=test_sets,
-        )
+            raise ValueError(f"test set names must be unique and not {VALIDATION!r}: {names}")
+        try:
+            self.train.require_data()
+        except InvalidInputError as error:
+            raise ValueError(f"train: {error}") from None
+        return self
 
     @classmethod
     def from_yaml(cls, path: str | os.PathLike) -> AblationConfig:
@@ -110,18 +102,3 @@ class AblationConfig:
     @property
     def evaluation_names(self) -> tuple[str, ...]:
         return (VALIDATION, *(item.name for item in self.test_sets))
-
-
-def parse_eval_set(values: object, where: str) -> EvalSet:
-    """A EvalSet from its mapping ``{name, root, csvs, fold}``."""
-    if not isinstance(values, dict) or not {"name", "root", "csvs"} <= set(values):
-        raise InvalidInputError(f"{where} must be a mapping with name, root and csvs (and optional fold)")
-    unknown = sorted(set(values) - {"name", "root", "csvs", "fold"})
-    if unknown:
-        raise InvalidInputError(f"{where}: unknown keys {unknown}")
-    csvs = values["csvs"]
-    csvs = (csvs,) if isinstance(csvs, str) else tuple(csvs)
-    fold = values.get("fold")
-    if fold is not None and not isinstance(fold, int):
-        raise InvalidInputError(f"{where}: fold must be an integer or null, got {fold!r}")
-    return EvalSet(str(values["name"]), str(values["root"]), tuple(map(str, csvs)), fold)

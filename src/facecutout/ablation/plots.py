@@ -53,9 +53,10 @@ def plot_losses(results: Sequence[RunResult], path: Path) -> Path:
     figure, (train_ax, val_ax) = new_figure(2)
     style = styles(results)
     for result in results:
-        if result.train_log is None or not result.train_log.is_file():
+        train_log = result.train_log_path
+        if train_log is None or not train_log.is_file():
             continue
-        log = pd.read_csv(result.train_log)
+        log = pd.read_csv(train_log)
         label = f"{result.method} s{result.seed}"
         line = style[(result.method, result.seed)]
         if "train_loss_step" in log:
@@ -83,7 +84,7 @@ def plot_roc(results: Sequence[RunResult], evaluation: str, path: Path) -> Path 
     figure, (ax,) = new_figure(1, (5.0, 4.5))
     style = styles(results)
     for result in results:
-        scores = pd.read_csv(result.scores[evaluation])
+        scores = pd.read_csv(result.scores_path(evaluation))
         if scores["label"].nunique() < 2:
             return None
         fpr, tpr, _ = roc_curve(scores["label"], scores["score"])

@@ -9,41 +9,50 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field, ValidationError
+
 from facecutout.ablation.config import VALIDATION, AblationConfig
 from facecutout.errors import DataError
+from facecutout.evaluation.metrics import EvaluationReport
 from facecutout.fileio import atomic_write_bytes
+from facecutout.schema import ReportModel
 
 logger = logging.getLogger(__name__)
 
 RESULT_FILE = "result.json"
 
 
-@dataclass(frozen=True)
-class RunResult:
-    """One finished run: its metrics per evaluation set and where its logs and scores are."""
+class RunResult(ReportModel):
+    """One finished run, as its result.json holds it: its metrics per evaluation set and where its
+    training log and per-image scores are, relative to the run ``folder`` (not written)."""
 
     method: str
     seed: int
-    folder: Path
-    metrics: dict[str, dict[str, Any]]
-    train_log: Path | None
-    scores: dict[str, Path]
+    checkpoint: str
+    metrics: dict[str, EvaluationReport]
+    train_log: str | None
+    scores: dict[str, str]
+    folder: Path = Field(Path(), exclude=True)
 
     @classmethod
     def read(cls, folder: Path) -> RunResult:
-        values = json.loads((folder / RESULT_FILE).read_text())
-        return cls(
-            method=values["method"],
-            seed=values["seed"],
-            folder=folder,
-            metrics=values["metrics"],
-            train_log=folder / values["train_log"] if values.get("train_log") else None,
-            scores={name: folder / path for name, path in values["scores"].items()},
-        )
+        path = folder / RESULT_FILE
+        try:
+            result = cls.model_validate_json(path.read_bytes())
+        except (OSError, ValidationError) as error:
+            raise DataError(f"cannot read the run result {path}: {error}") from None
+        return result.model_copy(update={"folder": folder})
+
+    @property
+    def train_log_path(self) -> Path | None:
+        return self.folder / self.train_log if self.train_log else None
+
+    def scores_path(self, evaluation: str) -> Path:
+        """The per-image scores (per_image.csv) of one evaluation set."""
+        return self.folder / self.scores[evaluation]
 
 
 def run_folder(config: AblationConfig, method: str, seed: int) -> Path:
@@ -52,15 +61,11 @@ def run_folder(config: AblationConfig, method: str, seed: int) -> Path:
 
 def run_train_config(config: AblationConfig, method: str, seed: int) -> dict[str, Any]:
     """The training config of one run: the shared one with this method, seed and output folder."""
-    from facecutout.train.config import TrainConfig
-
-    train = TrainConfig.from_dict(config.train)
-    train.data.augmentation = method
-    train.seed = seed
-    train.out_dir = str(run_folder(config, method, seed) / "train")
-    train.resume = "auto"
-    train.best_checkpoint = None
-    return train.to_dict()
+    values = config.train.to_dict()
+    values["data"]["augmentation"] = method
+    folder = str(run_folder(config, method, seed) / "train")
+    values.update(seed=seed, out_dir=folder, resume="auto", best_checkpoint=None)
+    return values
 
 
 def check_same_config(folder: Path, wanted: dict[str, Any]) -> None:
@@ -102,16 +107,17 @@ def train_and_evaluate(config: AblationConfig, method: str, seed: int) -> RunRes
         )
         scores[name] = (evaluation / "per_image.csv").relative_to(folder).as_posix()
     train_log = Path(trained.log_dir) / "metrics.csv"
-    result = {
-        "method": method,
-        "seed": seed,
-        "checkpoint": str(trained.best_copy),
-        "metrics": metrics,
-        "train_log": train_log.relative_to(folder).as_posix() if train_log.is_file() else None,
-        "scores": scores,
-    }
-    atomic_write_bytes(folder / RESULT_FILE, json.dumps(result, indent=2).encode())
-    return RunResult.read(folder)
+    result = RunResult(
+        method=method,
+        seed=seed,
+        checkpoint=str(trained.best_copy),
+        metrics=metrics,
+        train_log=train_log.relative_to(folder).as_posix() if train_log.is_file() else None,
+        scores=scores,
+        folder=folder,
+    )
+    atomic_write_bytes(folder / RESULT_FILE, result.to_json())
+    return result
 
 
 def run_ablation(

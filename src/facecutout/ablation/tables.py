@@ -10,15 +10,12 @@ import numpy as np
 import pandas as pd
 
 from facecutout.ablation.runner import RunResult
-from facecutout.evaluation.metrics import METRIC_KEYS
+from facecutout.evaluation.metrics import METRIC_KEYS, EvaluationReport, Metrics
 
 
-def levels(metrics: dict) -> list[tuple[str, dict]]:
-    """The frame-level metrics, and the video-level ones (``metrics["video"]``) where videos are known."""
-    found = [("frame", metrics)]
-    if isinstance(metrics.get("video"), dict):
-        found.append(("video", metrics["video"]))
-    return found
+def levels(report: EvaluationReport) -> list[tuple[str, Metrics]]:
+    """The frame-level metrics, and the video-level ones where videos are known."""
+    return [("frame", report)] + ([("video", report.video)] if report.video is not None else [])
 
 
 def long_table(results: Sequence[RunResult]) -> pd.DataFrame:
@@ -29,7 +26,6 @@ def long_table(results: Sequence[RunResult]) -> pd.DataFrame:
         for evaluation, metrics in result.metrics.items():
             for level, values in levels(metrics):
                 for key in METRIC_KEYS:
-                    value = values.get(key)
                     rows.append(
                         {
                             "method": result.method,
@@ -37,7 +33,7 @@ def long_table(results: Sequence[RunResult]) -> pd.DataFrame:
                             "set": evaluation,
                             "level": level,
                             "metric": key,
-                            "value": math.nan if value is None else float(value),
+                            "value": values.value(key),
                         }
                     )
     return pd.DataFrame(rows, columns=["method", "seed", "set", "level", "metric", "value"])

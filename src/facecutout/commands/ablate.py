@@ -23,7 +23,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import dataclasses
     from pathlib import Path
 
     from facecutout.ablation.config import AblationConfig
@@ -32,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = AblationConfig.from_yaml(args.config)
     if args.out:
-        config = dataclasses.replace(config, out=Path(args.out))
+        config = config.model_copy(update={"out": Path(args.out)})
     outputs = write_outputs(config, run_ablation(config))
     print(outputs.markdown)
     print(f"table: {outputs.table_md}")

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInputError("--data needs at least one --csv")
     if args.images and not args.labels:
         raise InvalidInputError("--images needs --labels CSV (filename,label)")
-    metrics = evaluate(
+    report = evaluate(
         args.checkpoint,
         out_dir=args.out,
         data_root=args.data,
@@ -52,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
         aggregation=args.aggregation,
     )
-    print(format_table(metrics))
-    for note in metrics["notes"] + (metrics.get("video") or {}).get("notes", []):
+    print(format_table(report))
+    for note in report.notes + (report.video.notes if report.video else []):
         print(f"note: {note}")
-    tables = ["per_image.csv"] + (["per_video.csv"] if metrics.get("video") else [])
-    print(f"written to {args.out}: " + ", ".join(["metrics.json", *tables, *metrics["plots"]]))
+    tables = ["per_image.csv"] + (["per_video.csv"] if report.video else [])
+    print(f"written to {args.out}: " + ", ".join(["metrics.json", *tables, *report.plots]))
     return 0

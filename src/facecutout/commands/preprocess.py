@@ -99,20 +99,20 @@ def run(args: argparse.Namespace) -> int:
         allow_partial=args.allow_partial,
         progress=not args.no_progress,
     )
-    summary = {"dataset": listing.dataset, "videos": len(listing.records), "run": result["stages"]}
-    report = result["report"]
+    summary = {"dataset": listing.dataset, "videos": len(listing.records), "run": result.to_dict()["stages"]}
+    report = result.report
     if report is not None:
         summary.update(
             {
-                "csv": report["csv"],
-                "rows": report["folds"]["rows"],
+                "csv": report.csv,
+                "rows": report.folds.rows,
                 "skipped": {
-                    stage: {key: value for key, value in info["outcomes"].items() if key != "done"}
-                    for stage, info in report["stages"].items()
+                    stage: {key: value for key, value in info.outcomes.items() if key != "done"}
+                    for stage, info in report.stages.items()
                 },
-                "source_skips": report["sources"]["skipped"],
-                "leakage_problems": report["folds"]["leakage_problems"],
+                "source_skips": report.sources.skipped,
+                "leakage_problems": report.folds.leakage_problems,
             }
         )
     print(json.dumps(summary, indent=1, sort_keys=True))
-    return 1 if report is not None and report["folds"]["leakage_problems"] else 0
+    return 1 if report is not None and report.folds.leakage_problems else 0

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         diff_kind=args.diffs,
         overwrite=args.overwrite,
     )
-    report = {"csv": str(layout.csv), "root": str(layout.root), **summary.as_dict()}
-    atomic_write_bytes(layout.root / f"{layout.name}_summary.json", json.dumps(report, indent=2).encode())
-    print(json.dumps({key: report[key] for key in ("csv", "pairs_written", "pairs_kept", "skipped")}))
+    report = summary.report(layout)
+    atomic_write_bytes(layout.root / f"{layout.name}_summary.json", report.to_json())
+    print(json.dumps(report.model_dump(include={"csv", "pairs_written", "pairs_kept", "skipped"})))
     return 0

@@ -135,7 +135,7 @@ def embedded_data_step(
         layout, written = build_embedded_dataset(full, root, TRAIN_NAME, train_spec)
         test_layout, _ = build_embedded_dataset(full, root, TEST_NAME, test_spec, SUBTLE_BLEND)
         examples = render_examples(layout, settings.out / "dataset_examples.png")
-    share = written.as_dict()["mean_manipulated_share"] or 0.0
+    share = written.mean_manipulated_share or 0.0
     report.add(
         "Embedded dataset",
         f"{train_spec.videos} videos x {train_spec.frames} frames of the astronaut ({train_spec.size} px; "
@@ -146,7 +146,8 @@ def embedded_data_step(
         "with subtler blends. Below: real, pseudo-fake, exact manipulated region.",
         images=(("real / pseudo-fake / region", examples),),
     )
-    return TrainingData(root, [layout.csv.name], (EvalSet(TEST_NAME, str(root), (test_layout.csv.name,)),))
+    test_set = EvalSet(name=TEST_NAME, root=str(root), csvs=(test_layout.csv.name,))
+    return TrainingData(root, [layout.csv.name], (test_set,))
 
 
 def ablation_step(settings: DemoSettings, data: TrainingData, steps: Steps, report: Report) -> None:

@@ -7,7 +7,6 @@ validation format, every row scored; an optional ``video`` column enables video 
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
@@ -18,7 +17,7 @@ import pandas as pd
 
 from facecutout.errors import DataError, InvalidInputError
 from facecutout.evaluation.aggregate import aggregate
-from facecutout.evaluation.metrics import METRIC_KEYS, compute_metrics
+from facecutout.evaluation.metrics import METRIC_KEYS, EvaluationReport, VideoMetrics, compute_metrics
 from facecutout.fileio import atomic_write_bytes
 
 logger = logging.getLogger(__name__)
@@ -61,16 +60,6 @@ def read_labelled_images(images_dir: str | os.PathLike, labels_csv: str | os.Pat
     return table
 
 
-def _json_ready(value):
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {key: _json_ready(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_json_ready(item) for item in value]
-    return value
-
-
 def video_table(per_image: pd.DataFrame, strategy: str) -> pd.DataFrame:
     """One row per video: its label (all its rows must agree), face count and aggregated score."""
     rows = []
@@ -90,17 +79,15 @@ def video_table(per_image: pd.DataFrame, strategy: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def format_table(metrics: dict) -> str:
+def format_table(report: EvaluationReport) -> str:
     """A plain-text table: one line per level (frame, video)."""
-    levels = [("frame", metrics)] + ([("video", metrics["video"])] if metrics.get("video") else [])
+    levels = [("frame", report)] + ([("video", report.video)] if report.video else [])
     header = f"{'level':<7}{'n':>7}" + "".join(f"{key:>14}" for key in METRIC_KEYS)
     lines = [header]
-    for name, values in levels:
-        cells = "".join(
-            f"{'nan' if values[key] is None or math.isnan(values[key]) else format(values[key], '.4f'):>14}"
-            for key in METRIC_KEYS
-        )
-        lines.append(f"{name:<7}{values['n']:>7}{cells}")
+    for name, metrics in levels:
+        values = [metrics.value(key) for key in METRIC_KEYS]
+        cells = "".join(f"{'nan' if math.isnan(value) else format(value, '.4f'):>14}" for value in values)
+        lines.append(f"{name:<7}{metrics.n:>7}{cells}")
     return "\n".join(lines)
 
 
@@ -121,8 +108,8 @@ def evaluate(
     num_workers: int = 0,
     device: str | None = None,
     aggregation: str = "mean",
-) -> dict:
-    """Score every row of a labelled set with a checkpoint; returns the metrics written to metrics.json.
+) -> EvaluationReport:
+    """Score every row of a labelled set with a checkpoint; returns the report written to metrics.json.
 
     Writes ``metrics.json`` (the frame-level keys of METRIC_KEYS, ``n``, ``notes``, and ``video`` with
     the same keys where videos are known), ``per_image.csv``, ``per_video.csv`` and ``roc.png`` /
@@ -170,21 +157,25 @@ def evaluate(
     per_image["score"] = score_dataset(model, dataset, batch_size, num_workers, desc="evaluating")
 
     labels, scores = per_image["label"].to_numpy(), per_image["score"].to_numpy()
-    metrics = compute_metrics(labels, scores)
     levels = {"frame": (labels, scores)}
-    metrics["checkpoint"] = str(checkpoint)
-    metrics["skipped"] = skipped
+    video = None
     if "video" in per_image.columns:
         videos = video_table(per_image, aggregation)
-        metrics["video"] = compute_metrics(videos["label"], videos["score"])
-        metrics["video"]["aggregation"] = aggregation
+        video_metrics = compute_metrics(videos["label"], videos["score"])
+        video = VideoMetrics(**video_metrics.model_dump(), aggregation=aggregation)
         levels["video"] = (videos["label"].to_numpy(), videos["score"].to_numpy())
         _write_csv(videos, out / "per_video.csv")
     _write_csv(per_image, out / "per_image.csv")
-    metrics["plots"] = [path.name for path in plot_curves(levels, out)]
-    if not metrics["plots"]:
-        metrics["notes"].append("no ROC / PR plot: the labels hold one class only")
-    metrics = _json_ready(metrics)
-    atomic_write_bytes(out / "metrics.json", json.dumps(metrics, indent=2).encode())
+    plots = [path.name for path in plot_curves(levels, out)]
+    report = EvaluationReport(
+        **compute_metrics(labels, scores).model_dump(),
+        checkpoint=str(checkpoint),
+        skipped=skipped,
+        video=video,
+        plots=plots,
+    )
+    if not plots:
+        report.notes.append("no ROC / PR plot: the labels hold one class only")
+    atomic_write_bytes(out / "metrics.json", report.to_json())
     logger.info("wrote metrics, per-image scores and plots to %s", out)
-    return metrics
+    return report

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 from facecutout.errors import InvalidInputError
 from facecutout.preprocess.config import STAGES, PreprocessConfig
 from facecutout.preprocess.layout import OutputLayout
+from facecutout.preprocess.report import PreprocessResult, StageRun
 from facecutout.sources import SourceListing
 
 logger = logging.getLogger(__name__)
@@ -30,12 +30,12 @@ def preprocess_dataset(
     holdout_test: bool = False,
     allow_partial: bool = False,
     progress: bool = True,
-) -> dict[str, Any]:
+) -> PreprocessResult:
     """Run ``stages`` on the videos of ``listing`` (one shard of them with ``shard``), writing under ``out``.
 
     The merge (groups, folds, CSV, report) runs when "folds" is among the stages and no shard is
-    given, or alone with ``merge_only``. Returns {"stages": per-stage outcomes of this run,
-    "report": the merge report or None}.
+    given, or alone with ``merge_only``. Returns this run's per-stage outcomes and the merge report
+    (None when no merge ran).
     """
     from facecutout.preprocess.merge import merge
     from facecutout.preprocess.runner import StageRunner
@@ -47,7 +47,7 @@ def preprocess_dataset(
     if workers < 1:
         raise InvalidInputError(f"workers must be >= 1, got {workers}")
     layout = OutputLayout(Path(out), listing.dataset)
-    run_summary: dict[str, Any] = {}
+    run_summary: dict[str, StageRun] = {}
     if not merge_only:
         runner = StageRunner(listing, config, layout, workers=workers, shard=shard, progress=progress)
         run_summary = runner.run(tuple(stages))
@@ -56,7 +56,7 @@ def preprocess_dataset(
         report = merge(listing, config, layout, holdout_test=holdout_test, allow_partial=allow_partial)
     elif shard is not None and "folds" in stages:
         logger.info("shard %d/%d done; run with --merge once every shard has finished", *shard)
-    return {"stages": run_summary, "report": report}
+    return PreprocessResult(stages=run_summary, report=report)
 
 
 __all__ = ["STAGES", "OutputLayout", "PreprocessConfig", "preprocess_dataset"]

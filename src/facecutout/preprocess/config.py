@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from pydantic import ConfigDict, Field, StrictInt
 
 from facecutout.errors import InvalidInputError
+from facecutout.schema import ConfigModel
 
 STAGES = ("frames", "faces", "crops", "landmarks", "diffs", "folds")
 
@@ -22,8 +25,7 @@ STAGE_OPTIONS = {
 LANDMARK_FOLDERS = {"mtcnn": "original_landmarks", "dlib68": "original_landmarks_68"}
 
 
-@dataclass(frozen=True)
-class PreprocessConfig:
+class PreprocessConfig(ConfigModel):
     """What to extract from each video.
 
     Attributes:
@@ -40,49 +42,42 @@ class PreprocessConfig:
         folds: number of folds.
         cluster_distance: dlib embeddings closer than this (Euclidean) are the same person.
         embed_frames: frames per original embedded for identity clustering.
-        device: torch device for the detector (None: CUDA when available).
+        device: torch device for the detector (None: CUDA when available); it changes no output,
+            so it is left out of equality and of the signatures.
     """
 
-    frames: int | None = 32
-    stride: int | None = None
-    detector: str = "mtcnn"
-    min_face_score: float = 0.9
-    max_faces: int = 2
-    detect_max_side: int = 1024
-    margin: float = 1 / 3
-    landmarks: tuple[str, ...] = ("mtcnn",)
-    redetect_landmarks: bool = False
-    folds: int = 5
-    cluster_distance: float = 0.6
-    embed_frames: int = 3
-    device: str | None = field(default=None, compare=False)
+    model_config = ConfigDict(frozen=True)
 
-    def __post_init__(self) -> None:
-        checks = {
-            "frames": self.frames is None or self.frames >= 1,
-            "stride": self.stride is None or self.stride >= 1,
-            "min_face_score": 0.0 <= self.min_face_score <= 1.0,
-            "max_faces": self.max_faces >= 1,
-            "detect_max_side": self.detect_max_side >= 32,
-            "margin": 0.0 <= self.margin <= 2.0,
-            "folds": self.folds >= 2,
-            "cluster_distance": self.cluster_distance > 0,
-            "embed_frames": self.embed_frames >= 1,
-        }
-        for name, ok in checks.items():
-            if not ok:
-                raise InvalidInputError(f"{name}: invalid value {getattr(self, name)!r}")
-        unknown = [name for name in self.landmarks if name not in LANDMARK_FOLDERS]
-        if unknown:
-            raise InvalidInputError(
-                f"landmarks: unknown backend(s) {unknown}; choose from {list(LANDMARK_FOLDERS)}"
-            )
+    frames: StrictInt | None = Field(32, ge=1)
+    stride: StrictInt | None = Field(None, ge=1)
+    detector: str = "mtcnn"
+    min_face_score: float = Field(0.9, ge=0.0, le=1.0)
+    max_faces: StrictInt = Field(2, ge=1)
+    detect_max_side: StrictInt = Field(1024, ge=32)
+    margin: float = Field(1 / 3, ge=0.0, le=2.0)
+    landmarks: tuple[Literal[tuple(LANDMARK_FOLDERS)], ...] = ("mtcnn",)  # type: ignore[valid-type]
+    redetect_landmarks: bool = False
+    folds: StrictInt = Field(5, ge=2)
+    cluster_distance: float = Field(0.6, gt=0.0)
+    embed_frames: StrictInt = Field(3, ge=1)
+    device: str | None = None
+
+    def _compared(self) -> dict:
+        return self.model_dump(exclude={"device"})
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PreprocessConfig):
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._compared().items()))
 
     def signature(self, stage: str) -> str:
         """A short hash of every option ``stage``'s output depends on, its earlier stages' included."""
         if stage not in STAGES:
             raise InvalidInputError(f"stage: unknown stage {stage!r}; choose from {list(STAGES)}")
-        values = asdict(self)
+        values = self.model_dump()
         relevant = {}
         for name in STAGES[: STAGES.index(stage) + 1]:
             relevant.update({option: values[option] for option in STAGE_OPTIONS[name]})

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import logging
 from collections import Counter
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +19,8 @@ from facecutout.preprocess.config import STAGES, PreprocessConfig
 from facecutout.preprocess.folds import CSV_COLUMNS, assign_folds, fold_summary, leakage_problems
 from facecutout.preprocess.identity import identity_groups
 from facecutout.preprocess.layout import OutputLayout
-from facecutout.preprocess.markers import read_marker, remove_stale_temporaries, to_json_bytes
+from facecutout.preprocess.markers import read_marker, remove_stale_temporaries
+from facecutout.preprocess.report import FoldsReport, MergeReport, Skip, SourceCounts, StageReport
 from facecutout.sources import FAKE, REAL, SourceListing, VideoRecord
 
 logger = logging.getLogger(__name__)
@@ -80,9 +80,9 @@ def _stage_report(
     config: PreprocessConfig,
     layout: OutputLayout,
     stage: str,
-    skips: list[dict],
+    skips: list[Skip],
     earlier: dict[str, dict[str, dict]],
-) -> tuple[dict[str, Any], dict[str, dict]]:
+) -> tuple[StageReport, dict[str, dict]]:
     records = [record for record in listing.records if in_scope(record, STAGE_SCOPE[stage])]
     signature = config.signature(stage)
     found = {record.video: read_marker(layout, stage, record.video, signature) for record in records}
@@ -99,12 +99,7 @@ def _stage_report(
         else:
             outcome[f"skipped:{marker['reason']}"] += 1
             skips.append(
-                {
-                    "video": record.video,
-                    "stage": stage,
-                    "reason": marker["reason"],
-                    "detail": marker["detail"],
-                }
+                Skip(video=record.video, stage=stage, reason=marker["reason"], detail=marker["detail"])
             )
         for key, name in STAGE_COUNTS.get(stage, {}).items():
             counts[name] += int(marker.get(key, 0))
@@ -117,11 +112,9 @@ def _stage_report(
             for backend in config.landmarks:
                 counts[f"{backend}_landmarks_written"] += marker[backend]["written"]
                 counts[f"{backend}_crops_without_face"] += marker[backend]["crops_without_face"]
-    report = {
-        "videos": len(records),
-        "outcomes": dict(sorted(outcome.items())),
-        "counts": dict(sorted(counts.items())),
-    }
+    report = StageReport(
+        videos=len(records), outcomes=dict(sorted(outcome.items())), counts=dict(sorted(counts.items()))
+    )
     return report, markers
 
 
@@ -163,17 +156,17 @@ def merge(
     *,
     holdout_test: bool = False,
     allow_partial: bool = False,
-) -> dict[str, Any]:
+) -> MergeReport:
     """Group, assign folds, write ``<dataset>.csv`` and ``<dataset>_report.json``; the report."""
     skips = [
-        {"video": skip.item, "stage": "sources", "reason": skip.reason, "detail": skip.detail}
+        Skip(video=skip.item, stage="sources", reason=skip.reason, detail=skip.detail)
         for skip in listing.skips
     ]
-    stages: dict[str, Any] = {}
+    stages: dict[str, StageReport] = {}
     markers: dict[str, dict[str, dict]] = {}
     for stage in STAGES:
         stages[stage], markers[stage] = _stage_report(listing, config, layout, stage, skips, markers)
-    not_run = stages["frames"]["outcomes"].get("not_run", 0)
+    not_run = stages["frames"].outcomes.get("not_run", 0)
     if not_run and not allow_partial:
         raise DataError(
             f"{not_run} video(s) of {listing.dataset} were never processed (a shard not run yet, or a unit "
@@ -200,24 +193,24 @@ def merge(
     table.to_csv(buffer, index=False)
     atomic_write_bytes(layout.csv, buffer.getvalue().encode())
     problems = leakage_problems(table)
-    report = {
-        "dataset": listing.dataset,
-        "csv": layout.csv.name,
-        "sources": {
-            "videos": len(listing.records),
-            "originals": sum(1 for r in listing.records if r.label == REAL),
-            "fakes": sum(1 for r in listing.records if r.label == FAKE),
-            "skipped": dict(sorted(Counter(skip.reason for skip in listing.skips).items())),
-        },
-        "stages": stages,
-        "folds": {
-            "groups": len(set(groups.values())),
-            "largest_group_videos": max(Counter(groups.values()).values(), default=0),
-            "rows": len(table),
-            "per_fold": fold_summary(table),
-            "leakage_problems": problems,
-        },
-        "skips": sorted(skips, key=lambda item: (item["stage"], item["video"])),
-    }
-    atomic_write_bytes(layout.report, to_json_bytes(report))
+    report = MergeReport(
+        dataset=listing.dataset,
+        csv=layout.csv.name,
+        sources=SourceCounts(
+            videos=len(listing.records),
+            originals=sum(1 for r in listing.records if r.label == REAL),
+            fakes=sum(1 for r in listing.records if r.label == FAKE),
+            skipped=dict(sorted(Counter(skip.reason for skip in listing.skips).items())),
+        ),
+        stages=stages,
+        folds=FoldsReport(
+            groups=len(set(groups.values())),
+            largest_group_videos=max(Counter(groups.values()).values(), default=0),
+            rows=len(table),
+            per_fold=fold_summary(table),
+            leakage_problems=problems,
+        ),
+        skips=sorted(skips, key=lambda item: (item.stage, item.video)),
+    )
+    atomic_write_bytes(layout.report, report.to_json())
     return report

@@ -26,6 +26,7 @@ from facecutout.preprocess.identity import embed_original
 from facecutout.preprocess.landmark_points import crop_landmarks
 from facecutout.preprocess.layout import OutputLayout
 from facecutout.preprocess.markers import read_marker, remove_stale_temporaries, write_marker
+from facecutout.preprocess.report import StageRun
 from facecutout.preprocess.sharding import shard_of
 from facecutout.sources import SourceListing, VideoRecord
 
@@ -217,9 +218,9 @@ class StageRunner:
         for future in futures:
             yield future.result()
 
-    def run(self, stages: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    def run(self, stages: tuple[str, ...]) -> dict[str, StageRun]:
         """Run ``stages`` (in pipeline order); per stage: units run, outcomes by status/reason."""
-        summary: dict[str, dict[str, Any]] = {}
+        summary: dict[str, StageRun] = {}
         executor = None
         if self.workers > 1:
             executor = ProcessPoolExecutor(
@@ -238,7 +239,7 @@ class StageRunner:
                             status = marker.get("status", "failed")
                             outcomes[status if status == "done" else f"{status}:{marker.get('reason')}"] += 1
                         bar.update(1)
-                summary[stage] = {"units": len(units), "outcomes": dict(sorted(outcomes.items()))}
+                summary[stage] = StageRun(units=len(units), outcomes=dict(sorted(outcomes.items())))
         finally:
             if executor is not None:
                 executor.shutdown()

@@ -15,6 +15,7 @@ from facecutout.fileio import write_image, write_npy
 from facecutout.preprocess.ssim import ssim_diff
 from facecutout.pseudofake.blend import BlendSettings, make_pseudo_fake
 from facecutout.pseudofake.layout import FAKE_SUFFIX, DatasetLayout, folds_by_original, write_csv
+from facecutout.schema import ReportModel
 
 logger = logging.getLogger(__name__)
 
@@ -58,15 +59,33 @@ class WriteSummary:
     def skipped_count(self) -> int:
         return sum(map(len, self.skipped.values()))
 
-    def as_dict(self) -> dict[str, object]:
-        shares = self.manipulated_share
-        return {
-            "pairs_written": self.written,
-            "pairs_kept": self.kept,
-            "skipped": self.skipped_count,
-            "skipped_by_reason": self.skipped,
-            "mean_manipulated_share": float(np.mean(shares)) if shares else None,
-        }
+    @property
+    def mean_manipulated_share(self) -> float | None:
+        """The mean share of the image the written pseudo-fakes changed (None when none was written)."""
+        return float(np.mean(self.manipulated_share)) if self.manipulated_share else None
+
+    def report(self, layout: DatasetLayout) -> PseudoFakeReport:
+        return PseudoFakeReport(
+            csv=str(layout.csv),
+            root=str(layout.root),
+            pairs_written=self.written,
+            pairs_kept=self.kept,
+            skipped=self.skipped_count,
+            skipped_by_reason=self.skipped,
+            mean_manipulated_share=self.mean_manipulated_share,
+        )
+
+
+class PseudoFakeReport(ReportModel):
+    """What a dataset write reports (``facecutout pseudofake`` writes it to ROOT/NAME_summary.json)."""
+
+    csv: str
+    root: str
+    pairs_written: int
+    pairs_kept: int
+    skipped: int
+    skipped_by_reason: dict[str, list[str]]
+    mean_manipulated_share: float | None
 
 
 def fake_video(video: str) -> str:

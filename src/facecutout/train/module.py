@@ -85,10 +85,10 @@ class DeepfakeClassifier(L.LightningModule):
         labels = self.all_gather(torch.cat(self._val_labels)).reshape(-1)
         metrics = compute_metrics(labels.cpu().numpy(), scores.cpu().double().numpy())
         # Every rank holds the gathered scores, so every rank logs the same values.
-        values = {f"val_{key}": float(metrics[key]) for key in METRIC_KEYS if key != "logloss"}
-        values["val_samples"] = float(metrics["n"])
+        values = {f"val_{key}": metrics.value(key) for key in METRIC_KEYS if key != "logloss"}
+        values["val_samples"] = float(metrics.n)
         self.log_dict(values)
-        self.log("val_logloss", float(metrics["logloss"]), prog_bar=True)
+        self.log("val_logloss", metrics.logloss, prog_bar=True)
 
     def configure_optimizers(self) -> Any:
         optim = self.config.optim

@@ -58,7 +58,7 @@ def copy_atomic(source: Path, target: Path) -> None:
 
 def train(config: TrainConfig) -> TrainResult:
     """Train a detector as configured; returns where the best checkpoint and the logs are."""
-    config.validate()
+    config.require_data()
     import lightning as L
     from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint
     from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
