@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from facecutout.errors import DataError
+from facecutout.fileio import IMAGE_SUFFIXES
 from facecutout.pseudofake.layout import FAKE_SUFFIX
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
 FRAME_PERSON = re.compile(r"^(\d+)_(\d+)$")
 
 
@@ -57,7 +57,7 @@ def collect_real_frames(inputs: Sequence[str | Path]) -> list[RealFrame]:
         if entry.is_dir():
             files = sorted(path for path in entry.rglob("*") if is_image(path))
             if not files:
-                raise DataError(f"no image ({', '.join(IMAGE_SUFFIXES)}) under input folder {entry}")
+                raise DataError(f"no image ({', '.join(sorted(IMAGE_SUFFIXES))}) under input folder {entry}")
         elif is_image(entry):
             files = [entry]
         else:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,18 +43,6 @@ def resume_path(config: TrainConfig, checkpoint_dir: Path) -> Path | None:
     return path
 
 
-def copy_atomic(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", delete=False) as handle:
-        temporary = Path(handle.name)
-    try:
-        shutil.copyfile(source, temporary)
-        temporary.replace(target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def train(config: TrainConfig) -> TrainResult:
     """Train a detector as configured; returns where the best checkpoint and the logs are."""
     configure_offline()
@@ -65,7 +51,7 @@ def train(config: TrainConfig) -> TrainResult:
     from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint
     from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
 
-    from facecutout.fileio import atomic_write_bytes
+    from facecutout.fileio import atomic_copy, atomic_write_bytes
     from facecutout.train.datamodule import FaceDataModule
     from facecutout.train.history import EpochHistory, read_history
     from facecutout.train.module import DeepfakeClassifier
@@ -124,7 +110,7 @@ def train(config: TrainConfig) -> TrainResult:
         )
     best = Path(checkpoint.best_model_path)
     best_copy = Path(config.best_checkpoint) if config.best_checkpoint else out / "best.ckpt"
-    copy_atomic(best, best_copy)
+    atomic_copy(best, best_copy)
     last = checkpoint_dir / "last.ckpt"
     score = checkpoint.best_model_score
     return TrainResult(
