@@ -59,11 +59,11 @@ def best_ms(work: Callable[[], None], count: int, repeats: int) -> float:
 
 
 def bench_pseudo_fakes(pairs: list[tuple[np.ndarray, np.ndarray]], repeats: int) -> None:
+    from facecutout.data.layout import DatasetLayout
     from facecutout.fileio import read_rgb, write_image
     from facecutout.preprocess.ssim import ssim_diff
     from facecutout.pseudofake import make_pseudo_fake
     from facecutout.pseudofake.blend import DEFAULT_BLEND
-    from facecutout.pseudofake.layout import DatasetLayout
     from facecutout.pseudofake.writer import FaceFrame, write_pair
 
     fakes = [make_pseudo_fake(image, points, seed=index).fake for index, (image, points) in enumerate(pairs)]

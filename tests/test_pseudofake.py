@@ -153,6 +153,18 @@ def test_dataset_layout_csv_folds_and_masks_on_disk(tmp_path, astronaut_face):
     assert redone.written == 6 and redone.kept == 0
 
 
+def test_folds_keep_each_video_with_its_fake_and_balance_rows(tmp_path):
+    from facecutout.data.layout import DatasetLayout
+    from facecutout.pseudofake.writer import csv_table
+
+    frames = [("a", frame, 0) for frame in range(4)] + [("b", 0, 0), ("c", 0, 0), ("d", 0, 0), ("d", 1, 0)]
+    table = csv_table(DatasetLayout(tmp_path, "sbi"), frames, folds=2)
+    assert table.groupby("original")["fold"].nunique().max() == 1
+    assert set(table[table["label"] == 1]["video"]) == {"a_sbi", "b_sbi", "c_sbi", "d_sbi"}
+    assert table.groupby("original")["fold"].first().to_dict() == {"a": 0, "b": 1, "c": 1, "d": 1}
+    assert table["fold"].value_counts().to_dict() == {0: 8, 1: 8}
+
+
 def test_no_usable_input_is_a_data_error(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match="no image"):
@@ -238,9 +250,9 @@ def test_region_diffs_give_the_training_rule_exactly_the_changed_pixels(tmp_path
         diff_kind="region",
     )
     assert summary.written == 2
-    for stem in ("0_0", "10_0"):
-        changed = changed_pixels(read_rgb(layout.crop("v0_sbi", stem)), read_rgb(layout.crop("v0", stem)))
-        np.testing.assert_array_equal(binarize_diff(read_grey(layout.diff("v0_sbi", stem))), changed)
+    for file in ("0_0.png", "10_0.png"):
+        changed = changed_pixels(read_rgb(layout.crop("v0_sbi", file)), read_rgb(layout.crop("v0", file)))
+        np.testing.assert_array_equal(binarize_diff(read_grey(layout.diff("v0_sbi", file))), changed)
     with pytest.raises(InvalidInputError, match="diff_kind"):
         write_pseudo_fake_dataset([real / "face_crops"], tmp_path / "other", diff_kind="exact")
 
@@ -267,7 +279,7 @@ def test_a_face_outside_the_image_is_a_counted_skip(tmp_path, astronaut_face):
 
 
 def test_a_pseudo_fake_that_changes_nothing_is_refused(tmp_path, astronaut_face):
-    from facecutout.pseudofake.layout import DatasetLayout
+    from facecutout.data.layout import DatasetLayout
     from facecutout.pseudofake.writer import FaceFrame, write_pair
 
     _, points = astronaut_face

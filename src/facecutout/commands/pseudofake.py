@@ -58,6 +58,6 @@ def run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
     )
     report = {"csv": str(layout.csv), "root": str(layout.root), **summary.as_dict()}
-    atomic_write_bytes(layout.root / f"{layout.name}_summary.json", json.dumps(report, indent=2).encode())
+    atomic_write_bytes(layout.summary, json.dumps(report, indent=2).encode())
     print(json.dumps({key: report[key] for key in ("csv", "pairs_written", "pairs_kept", "skipped")}))
     return 0

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from facecutout.data.layout import LANDMARK_FOLDERS
 from facecutout.errors import InvalidInputError
 
 STAGES = ("frames", "faces", "crops", "landmarks", "diffs", "folds")
@@ -19,7 +20,6 @@ STAGE_OPTIONS = {
     "diffs": (),
     "folds": ("embed_frames",),
 }
-LANDMARK_FOLDERS = {"mtcnn": "original_landmarks", "dlib68": "original_landmarks_68"}
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from facecutout.data.layout import DatasetLayout, crop_name
 from facecutout.fileio import write_image
 from facecutout.preprocess.config import PreprocessConfig
-from facecutout.preprocess.layout import OutputLayout
 from facecutout.preprocess.markers import skipped
 from facecutout.sources import VideoRecord
 from facecutout.video import VideoReadError, read_frames
@@ -54,7 +54,7 @@ def planned_crops(faces_marker: dict[str, Any], config: PreprocessConfig, size: 
 
 
 def write_crops(
-    record: VideoRecord, plan: list[dict], frames: dict[int, np.ndarray], layout: OutputLayout
+    record: VideoRecord, plan: list[dict], frames: dict[int, np.ndarray], layout: DatasetLayout
 ) -> list[dict]:
     """Write the planned crops of the frames available; the crops written."""
     written = []
@@ -63,7 +63,7 @@ def write_crops(
         if frame is None:
             continue
         x1, y1, x2, y2 = crop["rect"]
-        write_image(layout.crop(record.video, crop["frame"], crop["person"]), frame[y1:y2, x1:x2])
+        write_image(layout.crop(record.video, crop_name(crop["frame"], crop["person"])), frame[y1:y2, x1:x2])
         written.append(crop)
     return written
 
@@ -74,7 +74,7 @@ def crop_family(
     frames_marker: dict[str, Any],
     faces_marker: dict[str, Any],
     config: PreprocessConfig,
-    layout: OutputLayout,
+    layout: DatasetLayout,
 ) -> dict[str, dict[str, Any]]:
     """Crops markers of an original and its fakes (each fake given with its frames marker)."""
     signature = config.signature("crops")

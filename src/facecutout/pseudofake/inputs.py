@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from facecutout.data.layout import crop_name
 from facecutout.errors import DataError
 from facecutout.fileio import IMAGE_SUFFIXES
-from facecutout.pseudofake.layout import FAKE_SUFFIX
 
+FAKE_SUFFIX = "_sbi"
+"""Pseudo-fake video of real video V: ``V_sbi`` (self-blended image)."""
 FRAME_PERSON = re.compile(r"^(\d+)_(\d+)$")
 
 
@@ -26,6 +28,14 @@ class RealFrame:
     @property
     def stem(self) -> str:
         return f"{self.frame}_{self.person}"
+
+    @property
+    def file(self) -> str:
+        return crop_name(self.frame, self.person)
+
+
+def fake_video(video: str) -> str:
+    return f"{video}{FAKE_SUFFIX}"
 
 
 def is_image(path: Path) -> bool:

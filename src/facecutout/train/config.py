@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from facecutout.data.augment import check_augmentation
+from facecutout.data.layout import DEFAULT_LANDMARK_FOLDER
 from facecutout.errors import InvalidInputError
 from facecutout.fileio import read_yaml_mapping
 
@@ -22,7 +23,7 @@ class DataConfig:
 
     root: str = ""
     csvs: list[str] = field(default_factory=list)
-    landmark_folder: str = "original_landmarks"
+    landmark_folder: str = DEFAULT_LANDMARK_FOLDER
     val_fold: int = 0
     train_folds: list[int] | None = None
     allow_fold_leakage: bool = False
