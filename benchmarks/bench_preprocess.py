@@ -8,7 +8,7 @@ moving over a background, then measures in the same run:
   (same detector, same batch size), followed by the same downstream stages (crops, landmarks,
   diffs, folds) as the pipeline; its time = naive decode+detect + the pipeline's downstream time;
 - decoding alone: ``read_frames`` of the sampled frames vs reading every frame;
-- SSIM diff: ``preprocess.ssim.ssim_diff`` vs ``skimage.metrics.structural_similarity`` on the
+- SSIM diff: ``data.ssim.ssim_diff`` vs ``skimage.metrics.structural_similarity`` on the
   shared original/fake pairs and on the generated crops.
 
 Models are loaded before any timing; the pipeline and naive runs alternate for ``--repeat`` rounds
@@ -28,12 +28,12 @@ import cv2
 import numpy as np
 from skimage.metrics import structural_similarity
 
+from facecutout.data.ssim import diff_from_ssim, ssim_diff
 from facecutout.fileio import read_rgb
 from facecutout.landmarks import get_detector
 from facecutout.offline import configure_offline
 from facecutout.preprocess import PreprocessConfig, preprocess_dataset
 from facecutout.preprocess.identity import face_embedding
-from facecutout.preprocess.ssim import diff_from_ssim, ssim_diff
 from facecutout.preprocess.synthetic import VideoSpec, make_dfdc
 from facecutout.sources import read_source
 from facecutout.video import read_frames, sample_indices

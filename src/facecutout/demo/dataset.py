@@ -14,8 +14,9 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
+from facecutout.data.crops import CROP_MARGIN
 from facecutout.data.layout import DatasetLayout
-from facecutout.demo.face import CROP_MARGIN, DetectedFace
+from facecutout.demo.face import DetectedFace
 from facecutout.pseudofake.blend import DEFAULT_BLEND, BlendSettings
 from facecutout.pseudofake.writer import FaceFrame, WriteSummary, finish_dataset, write_pair
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from facecutout.data.crops import CROP_MARGIN
 from facecutout.data.layout import LANDMARK_FOLDERS
 from facecutout.errors import InvalidInputError
 
@@ -49,7 +50,7 @@ class PreprocessConfig:
     min_face_score: float = 0.9
     max_faces: int = 2
     detect_max_side: int = 1024
-    margin: float = 1 / 3
+    margin: float = CROP_MARGIN
     landmarks: tuple[str, ...] = ("mtcnn",)
     redetect_landmarks: bool = False
     folds: int = 5

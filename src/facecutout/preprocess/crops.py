@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from facecutout.data.crops import crop_rectangle
 from facecutout.data.layout import DatasetLayout, crop_name
 from facecutout.fileio import write_image
 from facecutout.preprocess.config import PreprocessConfig
@@ -14,13 +15,6 @@ from facecutout.sources import VideoRecord
 from facecutout.video import VideoReadError, read_frames
 
 MIN_CROP_SIDE = 16
-
-
-def crop_rectangle(box: list[float], margin: float, width: int, height: int) -> tuple[int, int, int, int]:
-    """The crop (x1, y1, x2, y2) of a face box grown by ``margin`` of its size on each side, in the frame."""
-    x1, y1, x2, y2 = (int(value) for value in box[:4])
-    pad_x, pad_y = int((x2 - x1) * margin), int((y2 - y1) * margin)
-    return max(x1 - pad_x, 0), max(y1 - pad_y, 0), min(x2 + pad_x, width), min(y2 + pad_y, height)
 
 
 def planned_crops(faces_marker: dict[str, Any], config: PreprocessConfig, size: list[int]) -> list[dict]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from facecutout.data.layout import DatasetLayout, crop_name
+from facecutout.data.ssim import ssim_diff
 from facecutout.fileio import read_rgb, write_image
 from facecutout.preprocess.config import PreprocessConfig
-from facecutout.preprocess.ssim import ssim_diff
 from facecutout.sources import VideoRecord
 
 

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from facecutout.data.layout import COLUMNS, DatasetLayout, assign_folds, crop_name, write_csv
+from facecutout.data.ssim import ssim_diff
 from facecutout.errors import DataError, InvalidInputError
 from facecutout.fileio import write_image, write_npy
-from facecutout.preprocess.ssim import ssim_diff
 from facecutout.pseudofake.blend import BlendSettings, make_pseudo_fake
 from facecutout.pseudofake.inputs import fake_video
 
