@@ -204,7 +204,7 @@ def test_command_on_shared_real_crops_with_detection(tmp_path, samples_dir):
 def test_pseudo_fakes_of_the_shared_real_crops_are_accepted_by_the_training_data(tmp_path, samples_dir):
     """Both real videos -> pseudo-fakes -> the training datamodule: folds split by video, fakes carry
     their landmarks and a non-empty manipulated region through the augmentations."""
-    from facecutout.train.config import DataConfig
+    from facecutout.model.config import DataConfig
     from facecutout.train.datamodule import FaceDataModule
 
     crops = samples_dir / "celebdf" / "face_crops"

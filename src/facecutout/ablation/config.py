@@ -53,7 +53,7 @@ class AblationConfig:
     def from_dict(cls, values: dict[str, Any], source: str = "config") -> AblationConfig:
         """Build and check a config; errors name ``source`` and the key."""
         from facecutout.data.augment import AUGMENTATIONS
-        from facecutout.train.config import TrainConfig
+        from facecutout.model.config import TrainConfig
 
         known = {"out", "methods", "seeds", "baseline", "train", "test_sets"}
         unknown = sorted(set(values) - known)

@@ -52,7 +52,7 @@ def run_folder(config: AblationConfig, method: str, seed: int) -> Path:
 
 def run_train_config(config: AblationConfig, method: str, seed: int) -> dict[str, Any]:
     """The training config of one run: the shared one with this method, seed and output folder."""
-    from facecutout.train.config import TrainConfig
+    from facecutout.model.config import TrainConfig
 
     train = TrainConfig.from_dict(config.train)
     train.data.augmentation = method
@@ -78,7 +78,7 @@ def check_same_config(folder: Path, wanted: dict[str, Any]) -> None:
 def train_and_evaluate(config: AblationConfig, method: str, seed: int) -> RunResult:
     """Train one run (resuming if it was interrupted), evaluate it everywhere, write result.json."""
     from facecutout.evaluation.evaluate import evaluate
-    from facecutout.train.config import TrainConfig
+    from facecutout.model.config import TrainConfig
     from facecutout.train.run import train
 
     folder = run_folder(config, method, seed)

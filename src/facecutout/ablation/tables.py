@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from facecutout.ablation.runner import RunResult
-from facecutout.evaluation.metrics import METRIC_KEYS
+from facecutout.model.metrics import METRIC_KEYS
 
 
 def levels(metrics: dict) -> list[tuple[str, dict]]:

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from facecutout.data.crops import CROP_MARGIN, crop_rectangle
 from facecutout.errors import DataError
-from facecutout.evaluation.aggregate import DEFAULT_RULE, ConfidentRule, aggregate
+from facecutout.model.aggregate import DEFAULT_RULE, ConfidentRule, aggregate
 from facecutout.predict.inputs import collect_inputs
 
 logger = logging.getLogger(__name__)
@@ -72,8 +72,8 @@ class Predictor:
         batch_size: int = 32,
         device: str | None = None,
     ):
-        from facecutout.evaluation.scoring import pick_device
-        from facecutout.train.checkpoint import load_classifier
+        from facecutout.model.checkpoint import load_classifier
+        from facecutout.model.scoring import pick_device
 
         self.device = pick_device(device)
         self.model = load_classifier(checkpoint, self.device)
@@ -98,7 +98,7 @@ class Predictor:
         return crops
 
     def _score(self, prediction: Prediction, crops: list[np.ndarray], image: bool) -> Prediction:
-        from facecutout.evaluation.scoring import score_crops
+        from facecutout.model.scoring import score_crops
 
         if not crops:
             prediction.error = "no face found"

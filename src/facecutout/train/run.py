@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from facecutout.errors import CheckpointError, DataError
+from facecutout.model.config import TrainConfig
 from facecutout.offline import configure_offline
-from facecutout.train.config import TrainConfig
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +52,9 @@ def train(config: TrainConfig) -> TrainResult:
     from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
 
     from facecutout.fileio import atomic_copy, atomic_write_bytes
+    from facecutout.model.classifier import DeepfakeClassifier
     from facecutout.train.datamodule import FaceDataModule
     from facecutout.train.history import EpochHistory, read_history
-    from facecutout.train.module import DeepfakeClassifier
 
     out = Path(config.out_dir)
     checkpoint_dir = out / "checkpoints"
