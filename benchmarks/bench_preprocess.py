@@ -19,6 +19,7 @@ and the best time of each is kept. Run: ``python benchmarks/bench_preprocess.py`
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 import timeit
@@ -34,9 +35,11 @@ from facecutout.landmarks import get_detector
 from facecutout.offline import configure_offline
 from facecutout.preprocess import PreprocessConfig, preprocess_dataset
 from facecutout.preprocess.identity import face_embedding
-from facecutout.preprocess.synthetic import VideoSpec, make_dfdc
 from facecutout.sources import read_source
 from facecutout.video import read_frames, sample_indices
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from synthetic_videos import VideoSpec, make_dfdc  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "face-cutout-samples"
 
