@@ -1,4 +1,5 @@
-"""Real face crops to turn into pseudo-fakes: which files, and which video / frame / person each is."""
+"""Real face crops to turn into pseudo-fakes (which files, and which video / frame / person each is)
+and the name of a real video's pseudo-fake video."""
 
 from __future__ import annotations
 
