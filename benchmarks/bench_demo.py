@@ -58,11 +58,11 @@ def best_ms(work: Callable[[], None], count: int, repeats: int) -> float:
 
 
 def bench_pseudo_fakes(pairs: list[tuple[np.ndarray, np.ndarray]], repeats: int) -> None:
+    from facecutout.data.layout import DatasetLayout
+    from facecutout.data.ssim import ssim_diff
     from facecutout.fileio import read_rgb, write_image
-    from facecutout.preprocess.ssim import ssim_diff
     from facecutout.pseudofake import make_pseudo_fake
     from facecutout.pseudofake.blend import DEFAULT_BLEND
-    from facecutout.pseudofake.layout import DatasetLayout
     from facecutout.pseudofake.writer import FaceFrame, write_pair
 
     fakes = [make_pseudo_fake(image, points, seed=index).fake for index, (image, points) in enumerate(pairs)]
@@ -96,7 +96,7 @@ def bench_pseudo_fakes(pairs: list[tuple[np.ndarray, np.ndarray]], repeats: int)
         print(f"  reference: plain crop copy (read + PNG write)   {reference:7.2f} ms/crop")
         for name, work in (
             ("self-blend (make_pseudo_fake)", blend),
-            ("SSIM diff (preprocess.ssim)", diffs),
+            ("SSIM diff (data.ssim)", diffs),
             ("pair written (5 files)", write),
         ):
             value = best_ms(work, count, repeats)

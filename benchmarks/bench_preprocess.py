@@ -8,7 +8,7 @@ moving over a background, then measures in the same run:
   (same detector, same batch size), followed by the same downstream stages (crops, landmarks,
   diffs, folds) as the pipeline; its time = naive decode+detect + the pipeline's downstream time;
 - decoding alone: ``read_frames`` of the sampled frames vs reading every frame;
-- SSIM diff: ``preprocess.ssim.ssim_diff`` vs ``skimage.metrics.structural_similarity`` on the
+- SSIM diff: ``data.ssim.ssim_diff`` vs ``skimage.metrics.structural_similarity`` on the
   shared original/fake pairs and on the generated crops.
 
 Models are loaded before any timing; the pipeline and naive runs alternate for ``--repeat`` rounds
@@ -19,6 +19,7 @@ and the best time of each is kept. Run: ``python benchmarks/bench_preprocess.py`
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 import timeit
@@ -29,14 +30,16 @@ import numpy as np
 from offline import work_offline
 from skimage.metrics import structural_similarity
 
+from facecutout.data.ssim import diff_from_ssim, ssim_diff
 from facecutout.fileio import read_rgb
 from facecutout.landmarks import get_detector
 from facecutout.preprocess import PreprocessConfig, preprocess_dataset
 from facecutout.preprocess.identity import face_embedding
-from facecutout.preprocess.ssim import diff_from_ssim, ssim_diff
-from facecutout.preprocess.synthetic import VideoSpec, make_dfdc
 from facecutout.sources import read_source
 from facecutout.video import read_frames, sample_indices
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from synthetic_videos import VideoSpec, make_dfdc  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "face-cutout-samples"
 

@@ -60,9 +60,9 @@ def pipeline_rates(samples, size: int, count: int, rounds: int, p: float) -> dic
 
 def step_time(model_name: str, size: int, batch: int, repeats: int, on_device: bool, samples) -> float:
     """Seconds per image of one training step of the LightningModule (no Trainer overhead)."""
-    from facecutout.train.config import TrainConfig
-    from facecutout.train.device_cutout import apply_device_cutout
-    from facecutout.train.module import DeepfakeClassifier
+    from facecutout.model.classifier import DeepfakeClassifier
+    from facecutout.model.config import TrainConfig
+    from facecutout.model.device_cutout import apply_device_cutout
 
     config = TrainConfig().with_overrides(
         [

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import torch
 
-from facecutout.train.config import TrainConfig
-from facecutout.train.module import DeepfakeClassifier
+from facecutout.model.classifier import DeepfakeClassifier
+from facecutout.model.config import TrainConfig
 
 TINY_MODEL = "mobilenetv3_small_050"
 

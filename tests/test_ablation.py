@@ -19,7 +19,7 @@ from facecutout.ablation.runner import (
 )
 from facecutout.ablation.tables import summary_table
 from facecutout.errors import DataError, InvalidInputError
-from facecutout.evaluation.metrics import METRIC_KEYS, EvaluationReport, VideoMetrics
+from facecutout.model.metrics import METRIC_KEYS, EvaluationReport, VideoMetrics
 
 TRAIN = {"data": {"root": "data", "csvs": ["a.csv"]}, "model": {"name": "resnet10t", "pretrained": False}}
 

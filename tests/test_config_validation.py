@@ -7,8 +7,8 @@ import yaml
 
 from facecutout.ablation.config import AblationConfig, EvalSet
 from facecutout.errors import InvalidInputError
+from facecutout.model.config import TrainConfig
 from facecutout.preprocess.config import STAGES, PreprocessConfig
-from facecutout.train.config import TrainConfig
 
 TRAIN = {"data": {"root": "data", "csvs": ["a.csv"]}}
 

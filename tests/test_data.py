@@ -16,12 +16,13 @@ from facecutout.data.augment import AUGMENTATIONS, CutInputs, CutoutSettings, Tr
 from facecutout.data.dataset import FaceCropDataset, collate_faces
 from facecutout.data.diffs import load_diff
 from facecutout.data.folds import check_no_leakage, split_folds
+from facecutout.data.layout import COLUMNS
 from facecutout.data.points import load_landmarks
 from facecutout.data.sampling import balanced_sampler
-from facecutout.data.table import COLUMNS, load_samples
+from facecutout.data.ssim import ssim_diff
+from facecutout.data.table import load_samples
 from facecutout.errors import DataError, InvalidInputError
 from facecutout.fileio import read_rgb, write_image
-from facecutout.preprocess.ssim import ssim_diff
 
 CSVS = ["celebdf.csv", "ffpp.csv"]
 

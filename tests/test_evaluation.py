@@ -16,10 +16,10 @@ from sklearn.metrics import average_precision_score, log_loss, roc_auc_score
 
 from facecutout.cli import main
 from facecutout.errors import CheckpointError, DataError, InvalidInputError
-from facecutout.evaluation.aggregate import ConfidentRule, aggregate, confident_score
 from facecutout.evaluation.evaluate import evaluate
-from facecutout.evaluation.metrics import METRIC_KEYS, compute_metrics
-from facecutout.train.checkpoint import load_classifier
+from facecutout.model.aggregate import ConfidentRule, aggregate, confident_score
+from facecutout.model.checkpoint import load_classifier
+from facecutout.model.metrics import METRIC_KEYS, compute_metrics
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from model_checkpoints import write_checkpoint
 
 from facecutout.cli import main
 from facecutout.errors import DataError
-from facecutout.evaluation.aggregate import confident_score
+from facecutout.model.aggregate import confident_score
 from facecutout.predict.inputs import collect_inputs
 from facecutout.predict.predict import crop_faces, predict
 

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from facecutout.cli import main
+from facecutout.data.folds import leakage_problems
+from facecutout.data.layout import HOLDOUT_FOLD, assign_folds
 from facecutout.errors import InvalidInputError
 from facecutout.preprocess.config import PreprocessConfig
-from facecutout.preprocess.folds import HOLDOUT_FOLD, assign_folds, leakage_problems
 from facecutout.preprocess.identity import UnionFind, close_pairs, identity_groups
 from facecutout.preprocess.sharding import parse_shard, shard_of
 from facecutout.sources import FAKE, REAL, VideoRecord

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from filelock import FileLock
+from synthetic_videos import VideoSpec, background, make_celebdf, make_dfdc, render_frames, write_video
 
 from facecutout.cli import main
 from facecutout.errors import DataError
@@ -30,14 +31,6 @@ from facecutout.fileio import read_grey, read_rgb
 from facecutout.landmarks import get_detector, primary_face
 from facecutout.preprocess import PreprocessConfig, preprocess_dataset
 from facecutout.preprocess.report import StageRun
-from facecutout.preprocess.synthetic import (
-    VideoSpec,
-    background,
-    make_celebdf,
-    make_dfdc,
-    render_frames,
-    write_video,
-)
 from facecutout.sources import read_source
 
 FRAMES = 4

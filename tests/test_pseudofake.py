@@ -153,6 +153,18 @@ def test_dataset_layout_csv_folds_and_masks_on_disk(tmp_path, astronaut_face):
     assert redone.written == 6 and redone.kept == 0
 
 
+def test_folds_keep_each_video_with_its_fake_and_balance_rows(tmp_path):
+    from facecutout.data.layout import DatasetLayout
+    from facecutout.pseudofake.writer import csv_table
+
+    frames = [("a", frame, 0) for frame in range(4)] + [("b", 0, 0), ("c", 0, 0), ("d", 0, 0), ("d", 1, 0)]
+    table = csv_table(DatasetLayout(tmp_path, "sbi"), frames, folds=2)
+    assert table.groupby("original")["fold"].nunique().max() == 1
+    assert set(table[table["label"] == 1]["video"]) == {"a_sbi", "b_sbi", "c_sbi", "d_sbi"}
+    assert table.groupby("original")["fold"].first().to_dict() == {"a": 0, "b": 1, "c": 1, "d": 1}
+    assert table["fold"].value_counts().to_dict() == {0: 8, 1: 8}
+
+
 def test_no_usable_input_is_a_data_error(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match="no image"):
@@ -203,7 +215,7 @@ def test_command_on_shared_real_crops_with_detection(tmp_path, samples_dir):
 def test_pseudo_fakes_of_the_shared_real_crops_are_accepted_by_the_training_data(tmp_path, samples_dir):
     """Both real videos -> pseudo-fakes -> the training datamodule: folds split by video, fakes carry
     their landmarks and a non-empty manipulated region through the augmentations."""
-    from facecutout.train.config import DataConfig
+    from facecutout.model.config import DataConfig
     from facecutout.train.datamodule import FaceDataModule
 
     crops = samples_dir / "celebdf" / "face_crops"
@@ -249,9 +261,9 @@ def test_region_diffs_give_the_training_rule_exactly_the_changed_pixels(tmp_path
         diff_kind="region",
     )
     assert summary.written == 2
-    for stem in ("0_0", "10_0"):
-        changed = changed_pixels(read_rgb(layout.crop("v0_sbi", stem)), read_rgb(layout.crop("v0", stem)))
-        np.testing.assert_array_equal(binarize_diff(read_grey(layout.diff("v0_sbi", stem))), changed)
+    for file in ("0_0.png", "10_0.png"):
+        changed = changed_pixels(read_rgb(layout.crop("v0_sbi", file)), read_rgb(layout.crop("v0", file)))
+        np.testing.assert_array_equal(binarize_diff(read_grey(layout.diff("v0_sbi", file))), changed)
     with pytest.raises(InvalidInputError, match="diff_kind"):
         write_pseudo_fake_dataset([real / "face_crops"], tmp_path / "other", diff_kind="exact")
 
@@ -278,7 +290,7 @@ def test_a_face_outside_the_image_is_a_counted_skip(tmp_path, astronaut_face):
 
 
 def test_a_pseudo_fake_that_changes_nothing_is_refused(tmp_path, astronaut_face):
-    from facecutout.pseudofake.layout import DatasetLayout
+    from facecutout.data.layout import DatasetLayout
     from facecutout.pseudofake.writer import FaceFrame, write_pair
 
     _, points = astronaut_face

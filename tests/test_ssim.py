@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from skimage.metrics import structural_similarity
 
+from facecutout.data.ssim import diff_from_ssim, ssim_diff, ssim_map
 from facecutout.errors import InvalidInputError
 from facecutout.fileio import read_rgb
-from facecutout.preprocess.ssim import diff_from_ssim, ssim_diff, ssim_map
 
 
 def reference_map(original: np.ndarray, fake: np.ndarray) -> np.ndarray:

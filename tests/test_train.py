@@ -19,9 +19,9 @@ from facecutout.cli import build_parser
 from facecutout.commands.train import build_config
 from facecutout.data.augment import AUGMENTATIONS
 from facecutout.errors import DataError, InvalidInputError
-from facecutout.train.backbone import create_backbone
-from facecutout.train.config import TrainConfig
-from facecutout.train.module import DeepfakeClassifier, clip_targets
+from facecutout.model.backbone import create_backbone
+from facecutout.model.classifier import DeepfakeClassifier, clip_targets
+from facecutout.model.config import TrainConfig
 from facecutout.train.run import train
 
 REPO = Path(__file__).resolve().parents[1]
@@ -173,8 +173,8 @@ def test_same_seed_same_run(samples_dir, csvs, tmp_path):
 
 
 def test_on_device_cutout_respects_the_rule_and_trains(samples_dir, csvs, tmp_path):
+    from facecutout.model.device_cutout import apply_device_cutout, build_device_cutout
     from facecutout.train.datamodule import FaceDataModule
-    from facecutout.train.device_cutout import apply_device_cutout, build_device_cutout
 
     config = tiny_config(
         samples_dir, csvs, tmp_path / "run", "data.cutout_on_device=true", "data.augmentation_p=1.0"

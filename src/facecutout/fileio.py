@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from facecutout.errors import DataError
+
+IMAGE_SUFFIXES = frozenset({".bmp", ".jpeg", ".jpg", ".png", ".tif", ".tiff", ".webp"})
+"""The image files the package reads as inputs (lower case; compare ``path.suffix.lower()``)."""
 
 
 def require_file(path: str | os.PathLike) -> Path:
@@ -47,18 +53,33 @@ def read_grey(path: str | os.PathLike) -> np.ndarray:
     return image
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and a rename, so no half file is ever seen."""
+@contextmanager
+def atomic_target(path: str | os.PathLike) -> Iterator[Path]:
+    """A temporary file beside ``path`` to fill; renamed onto ``path`` when the block ends without
+    an error, removed when it fails, so no half file is ever seen at ``path``."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(handle)
+    temporary = Path(name)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        yield temporary
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_target`)."""
+    with atomic_target(path) as temporary:
+        temporary.write_bytes(data)
+
+
+def atomic_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
+    """Copy the file ``source`` to ``target`` atomically (see :func:`atomic_target`)."""
+    with atomic_target(target) as temporary:
+        shutil.copyfile(source, temporary)
 
 
 def write_image(path: str | os.PathLike, image: np.ndarray, rgb: bool = True) -> None:

@@ -24,8 +24,8 @@ from pydantic import BeforeValidator, ConfigDict, Field, StrictInt, model_valida
 
 from facecutout.errors import DataError, InvalidInputError
 from facecutout.fileio import read_yaml_mapping
+from facecutout.model.config import Augmentation, TrainConfig
 from facecutout.schema import ConfigModel, one_or_many
-from facecutout.train.config import Augmentation, TrainConfig
 
 VALIDATION = "validation"
 """The name of the evaluation on the training data's validation fold."""

@@ -16,8 +16,8 @@ from pydantic import Field, ValidationError
 
 from facecutout.ablation.config import VALIDATION, AblationConfig
 from facecutout.errors import DataError
-from facecutout.evaluation.metrics import EvaluationReport
 from facecutout.fileio import atomic_write_bytes
+from facecutout.model.metrics import EvaluationReport
 from facecutout.schema import ReportModel
 
 logger = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def check_same_config(folder: Path, wanted: dict[str, Any]) -> None:
 def train_and_evaluate(config: AblationConfig, method: str, seed: int) -> RunResult:
     """Train one run (resuming if it was interrupted), evaluate it everywhere, write result.json."""
     from facecutout.evaluation.evaluate import evaluate
-    from facecutout.train.config import TrainConfig
+    from facecutout.model.config import TrainConfig
     from facecutout.train.run import train
 
     folder = run_folder(config, method, seed)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from facecutout.ablation.runner import RunResult
-from facecutout.evaluation.metrics import METRIC_KEYS, EvaluationReport, Metrics
+from facecutout.model.metrics import METRIC_KEYS, EvaluationReport, Metrics
 
 
 def levels(report: EvaluationReport) -> list[tuple[str, Metrics]]:

@@ -21,9 +21,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
+    from facecutout.data.folds import leakage_problems
     from facecutout.errors import DataError
     from facecutout.fileio import require_file
-    from facecutout.preprocess.folds import leakage_problems
 
     path = require_file(args.csv)
     try:

@@ -58,6 +58,6 @@ def run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
     )
     report = summary.report(layout)
-    atomic_write_bytes(layout.root / f"{layout.name}_summary.json", report.to_json())
+    atomic_write_bytes(layout.summary, report.to_json())
     print(json.dumps(report.model_dump(include={"csv", "pairs_written", "pairs_kept", "skipped"})))
     return 0

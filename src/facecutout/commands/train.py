@@ -71,7 +71,7 @@ def build_config(args: argparse.Namespace):
     """The TrainConfig of the command line."""
     import yaml
 
-    from facecutout.train.config import TrainConfig
+    from facecutout.model.config import TrainConfig
 
     values = (TrainConfig.from_yaml(args.config) if args.config else TrainConfig()).to_dict()
     for flag, key in FLAG_KEYS.items():

@@ -1,6 +1,8 @@
-"""Training data in the paper's layout: CSV rows -> face crop, landmarks, diff -> augmented tensors.
+"""Data in the paper's layout: where its files go, how they are cut and read -> augmented tensors.
 
-Modules: ``table`` (CSV reading and path checks), ``folds`` (fold split and leakage check),
-``diffs`` (the fake's SSIM diff), ``points`` (landmark files), ``augment`` (albumentations
+Modules: ``layout`` (the on-disk layout, the CSV columns and writer, the fold policy), ``crops``
+(a face crop's rectangle in its frame), ``ssim`` (the fake's grey SSIM diff), ``table`` (CSV
+reading and path checks), ``folds`` (fold split and leakage checks), ``diffs`` (a fake's
+manipulated-region evidence), ``points`` (landmark files), ``augment`` (albumentations
 pipelines), ``dataset`` (the torch Dataset), ``sampling`` (real/fake balancing).
 """

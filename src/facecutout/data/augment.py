@@ -145,7 +145,7 @@ class TrainTransform:
     comes up; it returns None for a face that cannot be cut (no landmarks, or a fake without its
     diff: unconstrained, a cut could hide the manipulation). With ``on_device=True`` Face-Cutout
     only chooses the faces: their moved landmarks and diff are returned for the training step to
-    cut (:mod:`facecutout.train.device_cutout`).
+    cut (:mod:`facecutout.model.device_cutout`).
     """
 
     def __init__(self, size: int, settings: CutoutSettings, on_device: bool = False):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from facecutout.data.ssim import ssim_diff
 from facecutout.data.table import Sample
 from facecutout.errors import DataError
 from facecutout.fileio import read_grey, read_rgb
-from facecutout.preprocess.ssim import ssim_diff
 
 
 def load_diff(sample: Sample, fake: np.ndarray) -> np.ndarray | None:

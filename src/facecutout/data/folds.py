@@ -1,8 +1,13 @@
-"""Split samples by the CSV's fold column and refuse splits that leak an original video."""
+"""Split samples by the CSV's fold column and refuse splits that leak an original video; the
+leakage check and per-fold counts of a whole CSV table. The fold policy itself is
+:func:`facecutout.data.layout.assign_folds`."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+
+import pandas as pd
 
 from facecutout.data.table import Sample
 from facecutout.errors import DataError
@@ -50,3 +55,32 @@ def check_no_leakage(training: Sequence[Sample], validation: Sequence[Sample]) -
             "video (and identity), not per frame. Re-split the CSV by original (facecutout preprocess "
             "does), or set data.allow_fold_leakage=true to train anyway."
         )
+
+
+def leakage_problems(table: pd.DataFrame) -> list[str]:
+    """Every video, original and identity group (when the CSV has the column) found in more than one fold."""
+    problems = []
+    for column in ("video", "original", "identity"):
+        if column not in table.columns:
+            continue
+        folds = table.groupby(column)["fold"].unique()
+        for key, values in folds.items():
+            if len(values) > 1:
+                listed = ", ".join(str(value) for value in sorted(values))
+                problems.append(f"{column} {key!r} appears in folds {listed}")
+    return problems
+
+
+def fold_summary(table: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Per fold: rows, videos, originals, identity groups, real and fake rows."""
+    summary: dict[str, dict[str, int]] = defaultdict(dict)
+    for fold, part in table.groupby("fold"):
+        summary[str(fold)] = {
+            "rows": len(part),
+            "videos": part["video"].nunique(),
+            "originals": part["original"].nunique(),
+            "identities": part["identity"].nunique() if "identity" in part else 0,
+            "real_rows": int((part["label"] == 0).sum()),
+            "fake_rows": int((part["label"] == 1).sum()),
+        }
+    return dict(summary)

@@ -1,12 +1,11 @@
 """Read the paper's CSV layout into samples whose files exist, counting what is missing.
 
-A CSV has the columns ``video,file,label,original,frame,fold,dataset``; the files of a row live
-under ``ROOT/<dataset>/``: ``face_crops/<video>/<file>``, ``diffs/<video>/<stem>_diff.png`` (fakes),
-optionally ``masks/<video>/<stem>_mask.png`` (a fake's exact manipulated region, as ``facecutout
-pseudofake`` writes it; it takes precedence over the SSIM diff) and
-``<landmark folder>/<original>/<stem>.npy`` (``original_landmarks``: 5 MTCNN points; preprocessing
-also writes ``original_landmarks_68``: 68 dlib points). Rows whose crop is missing
-are dropped and counted; the count is logged once per read, never retried.
+A CSV has the columns of :data:`facecutout.data.layout.COLUMNS` (``identity`` optional); the files
+of a row are where :class:`facecutout.data.layout.DatasetLayout` puts them under
+``ROOT/<dataset>/``: the face crop, for fakes the diff and optionally the exact mask (as ``facecutout
+pseudofake`` writes it; it takes precedence over the SSIM diff), and the landmarks in the chosen
+landmark folder (``original_landmarks`` by default). Rows whose crop is missing are dropped and
+counted; the count is logged once per read, never retried.
 """
 
 from __future__ import annotations
@@ -19,13 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from facecutout.data.layout import COLUMNS, DEFAULT_LANDMARK_FOLDER, IDENTITY, DatasetLayout
 from facecutout.errors import DataError
 
 logger = logging.getLogger(__name__)
 
-COLUMNS = ("video", "file", "label", "original", "frame", "fold", "dataset")
 NAME_COLUMNS = ("video", "file", "original", "dataset")
-DEFAULT_LANDMARK_FOLDER = "original_landmarks"
 
 
 @dataclass(frozen=True)
@@ -149,28 +147,27 @@ def samples_from_table(
         where = f"{source}:{index}"
         _check_names({column: getattr(row, column) for column in NAME_COLUMNS}, where)
         report.rows += 1
-        base = root / row.dataset
-        stem = Path(row.file).stem
-        image = _inside(resolved_root, base / "face_crops" / row.video / row.file, where)
+        layout = DatasetLayout(root, row.dataset)
+        image = _inside(resolved_root, layout.crop(row.video, row.file), where)
         if not image.is_file():
             report.missing_image += 1
             report.examples.append(f"{where} {image}")
             continue
-        landmarks = _inside(resolved_root, base / landmark_folder / row.original / f"{stem}.npy", where)
+        landmarks = _inside(resolved_root, layout.landmarks(row.original, row.file, landmark_folder), where)
         if not landmarks.is_file():
             landmarks = None
             report.without_landmarks += 1
         diff = original_image = exact_mask = None
         if row.label == 1:
-            exact_mask = _inside(resolved_root, base / "masks" / row.video / f"{stem}_mask.png", where)
+            exact_mask = _inside(resolved_root, layout.mask(row.video, row.file), where)
             if exact_mask.is_file():
                 report.exact_masks += 1
             else:
                 exact_mask = None
-            diff = _inside(resolved_root, base / "diffs" / row.video / f"{stem}_diff.png", where)
+            diff = _inside(resolved_root, layout.diff(row.video, row.file), where)
             if not diff.is_file():
                 diff = None
-                original_image = _inside(resolved_root, base / "face_crops" / row.original / row.file, where)
+                original_image = _inside(resolved_root, layout.crop(row.original, row.file), where)
                 if original_image.is_file():
                     report.diffs_from_original += 1
                 else:
@@ -189,7 +186,7 @@ def samples_from_table(
                 diff,
                 original_image,
                 landmarks,
-                getattr(row, "identity", None) or None,
+                getattr(row, IDENTITY, None) or None,
                 exact_mask,
             )
         )

@@ -14,9 +14,10 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
-from facecutout.demo.face import CROP_MARGIN, DetectedFace
+from facecutout.data.crops import CROP_MARGIN
+from facecutout.data.layout import DatasetLayout
+from facecutout.demo.face import DetectedFace
 from facecutout.pseudofake.blend import DEFAULT_BLEND, BlendSettings
-from facecutout.pseudofake.layout import DatasetLayout
 from facecutout.pseudofake.writer import FaceFrame, WriteSummary, finish_dataset, write_pair
 
 
@@ -111,5 +112,5 @@ def build_embedded_dataset(
                 summary.written += 1
                 frames.append((video, frame, 0))
                 bar.update(1)
-    finish_dataset(layout, frames, spec.folds, spec.seed, summary)
+    finish_dataset(layout, frames, spec.folds, summary)
     return layout, summary

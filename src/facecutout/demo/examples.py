@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from facecutout.data.layout import DatasetLayout
 from facecutout.fileio import read_grey, read_rgb, write_image
-from facecutout.pseudofake.layout import DatasetLayout
-from facecutout.pseudofake.writer import fake_video
+from facecutout.pseudofake.inputs import fake_video
 
 
 def render_examples(layout: DatasetLayout, path: Path, count: int = 4) -> Path:
@@ -18,10 +18,9 @@ def render_examples(layout: DatasetLayout, path: Path, count: int = 4) -> Path:
     reals = table[table["label"] == 0].groupby("video").head(1).head(count)
     rows = []
     for row in reals.itertuples():
-        stem = Path(row.file).stem
-        real = read_rgb(layout.crop(row.video, stem))
-        fake = read_rgb(layout.crop(fake_video(row.video), stem))
-        region = read_grey(layout.mask(fake_video(row.video), stem))
+        real = read_rgb(layout.crop(row.video, row.file))
+        fake = read_rgb(layout.crop(fake_video(row.video), row.file))
+        region = read_grey(layout.mask(fake_video(row.video), row.file))
         rows.append(np.hstack([real, fake, np.repeat(region[:, :, None], 3, axis=2)]))
     write_image(path, np.vstack(rows))
     return path

@@ -6,10 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from facecutout.data.crops import CROP_MARGIN
 from facecutout.errors import DataError
-
-CROP_MARGIN = 1 / 3
-"""Margin added on each side of the face box, as a share of the box side (the paper's crops)."""
 
 
 @dataclass(frozen=True)

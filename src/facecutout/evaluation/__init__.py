@@ -1,2 +1,2 @@
-"""Evaluation: metrics (``metrics``), per-video aggregation (``aggregate``), curves (``curves``) and
-``evaluate.evaluate(checkpoint, ..., out_dir)``."""
+"""Evaluation: ``evaluate.evaluate(checkpoint, ..., out_dir)`` and its curves (``curves``); the metrics
+and per-video aggregation are ``facecutout.model.metrics`` and ``facecutout.model.aggregate``."""

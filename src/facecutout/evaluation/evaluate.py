@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from facecutout.errors import DataError, InvalidInputError
-from facecutout.evaluation.aggregate import aggregate
-from facecutout.evaluation.metrics import METRIC_KEYS, EvaluationReport, VideoMetrics, compute_metrics
 from facecutout.fileio import atomic_write_bytes
+from facecutout.model.aggregate import aggregate
+from facecutout.model.metrics import METRIC_KEYS, EvaluationReport, VideoMetrics, compute_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -118,8 +118,8 @@ def evaluate(
     from facecutout.data.dataset import FaceCropDataset, ImageListDataset
     from facecutout.data.table import load_samples
     from facecutout.evaluation.curves import plot_curves
-    from facecutout.evaluation.scoring import model_image_size, pick_device, score_dataset
-    from facecutout.train.checkpoint import load_classifier
+    from facecutout.model.checkpoint import load_classifier
+    from facecutout.model.scoring import model_image_size, pick_device, score_dataset
 
     if (data_root is None) == (images_dir is None):
         raise InvalidInputError("give either data_root + csvs (training layout) or images_dir + labels_csv")

@@ -13,13 +13,12 @@ import numpy as np
 from tqdm import tqdm
 
 from facecutout.errors import DataError
-from facecutout.fileio import atomic_write_bytes, read_rgb, write_npy
+from facecutout.fileio import IMAGE_SUFFIXES, atomic_write_bytes, read_rgb, write_npy
 from facecutout.landmarks.base import LandmarkDetector, primary_face
 from facecutout.landmarks.images import MIN_IMAGE_SIDE, is_too_small
 
 logger = logging.getLogger(__name__)
 
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"})
 NO_FACE_FILE = "no_face.txt"
 SKIPPED_FILE = "skipped.txt"
 BACKEND_FILE = "landmarks.json"

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from facecutout.errors import DataError
+from facecutout.fileio import IMAGE_SUFFIXES
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg"}
 
 

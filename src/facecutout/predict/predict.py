@@ -16,13 +16,12 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from facecutout.data.crops import CROP_MARGIN, crop_rectangle
 from facecutout.errors import DataError
-from facecutout.evaluation.aggregate import DEFAULT_RULE, ConfidentRule, aggregate
+from facecutout.model.aggregate import DEFAULT_RULE, ConfidentRule, aggregate
 from facecutout.predict.inputs import collect_inputs
 
 logger = logging.getLogger(__name__)
-
-MARGIN = 1 / 3
 
 
 @dataclass
@@ -47,14 +46,12 @@ class Prediction:
 
 def crop_faces(frame: np.ndarray, faces: Sequence, min_score: float) -> list[np.ndarray]:
     """Crops of the detected faces (box grown by a third on each side), most confident first."""
-    from facecutout.preprocess.crops import crop_rectangle
-
     height, width = frame.shape[:2]
     crops = []
     for face in sorted(faces, key=lambda face: -face.score):
         if face.score < min_score:
             continue
-        x1, y1, x2, y2 = crop_rectangle(list(face.box), MARGIN, width, height)
+        x1, y1, x2, y2 = crop_rectangle(list(face.box), CROP_MARGIN, width, height)
         if x2 - x1 >= 2 and y2 - y1 >= 2:
             crops.append(frame[y1:y2, x1:x2])
     return crops
@@ -75,8 +72,8 @@ class Predictor:
         batch_size: int = 32,
         device: str | None = None,
     ):
-        from facecutout.evaluation.scoring import pick_device
-        from facecutout.train.checkpoint import load_classifier
+        from facecutout.model.checkpoint import load_classifier
+        from facecutout.model.scoring import pick_device
 
         self.device = pick_device(device)
         self.model = load_classifier(checkpoint, self.device)
@@ -101,7 +98,7 @@ class Predictor:
         return crops
 
     def _score(self, prediction: Prediction, crops: list[np.ndarray], image: bool) -> Prediction:
-        from facecutout.evaluation.scoring import score_crops
+        from facecutout.model.scoring import score_crops
 
         if not crops:
             prediction.error = "no face found"

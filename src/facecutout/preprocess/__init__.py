@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from facecutout.data.layout import DatasetLayout
 from facecutout.errors import InvalidInputError
 from facecutout.preprocess.config import STAGES, PreprocessConfig
-from facecutout.preprocess.layout import OutputLayout
 from facecutout.preprocess.report import PreprocessResult, StageRun
 from facecutout.sources import SourceListing
 
@@ -46,7 +46,7 @@ def preprocess_dataset(
         raise InvalidInputError(f"stages: unknown stage(s) {unknown}; choose from {list(STAGES)}")
     if workers < 1:
         raise InvalidInputError(f"workers must be >= 1, got {workers}")
-    layout = OutputLayout(Path(out), listing.dataset)
+    layout = DatasetLayout(Path(out), listing.dataset)
     run_summary: dict[str, StageRun] = {}
     if not merge_only:
         runner = StageRunner(listing, config, layout, workers=workers, shard=shard, progress=progress)
@@ -59,4 +59,4 @@ def preprocess_dataset(
     return PreprocessResult(stages=run_summary, report=report)
 
 
-__all__ = ["STAGES", "OutputLayout", "PreprocessConfig", "preprocess_dataset"]
+__all__ = ["STAGES", "PreprocessConfig", "preprocess_dataset"]

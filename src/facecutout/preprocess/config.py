@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, StrictInt
 
+from facecutout.data.crops import CROP_MARGIN
+from facecutout.data.layout import LANDMARK_FOLDERS
 from facecutout.errors import InvalidInputError
 from facecutout.schema import ConfigModel
 
@@ -22,7 +24,6 @@ STAGE_OPTIONS = {
     "diffs": (),
     "folds": ("embed_frames",),
 }
-LANDMARK_FOLDERS = {"mtcnn": "original_landmarks", "dlib68": "original_landmarks_68"}
 
 
 class PreprocessConfig(ConfigModel):
@@ -54,7 +55,7 @@ class PreprocessConfig(ConfigModel):
     min_face_score: float = Field(0.9, ge=0.0, le=1.0)
     max_faces: StrictInt = Field(2, ge=1)
     detect_max_side: StrictInt = Field(1024, ge=32)
-    margin: float = Field(1 / 3, ge=0.0, le=2.0)
+    margin: float = Field(CROP_MARGIN, ge=0.0, le=2.0)
     landmarks: tuple[Literal[tuple(LANDMARK_FOLDERS)], ...] = ("mtcnn",)  # type: ignore[valid-type]
     redetect_landmarks: bool = False
     folds: StrictInt = Field(5, ge=2)

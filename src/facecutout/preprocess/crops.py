@@ -6,21 +6,15 @@ from typing import Any
 
 import numpy as np
 
+from facecutout.data.crops import crop_rectangle
+from facecutout.data.layout import DatasetLayout, crop_name
 from facecutout.fileio import write_image
 from facecutout.preprocess.config import PreprocessConfig
-from facecutout.preprocess.layout import OutputLayout
 from facecutout.preprocess.markers import skipped
 from facecutout.sources import VideoRecord
 from facecutout.video import VideoReadError, read_frames
 
 MIN_CROP_SIDE = 16
-
-
-def crop_rectangle(box: list[float], margin: float, width: int, height: int) -> tuple[int, int, int, int]:
-    """The crop (x1, y1, x2, y2) of a face box grown by ``margin`` of its size on each side, in the frame."""
-    x1, y1, x2, y2 = (int(value) for value in box[:4])
-    pad_x, pad_y = int((x2 - x1) * margin), int((y2 - y1) * margin)
-    return max(x1 - pad_x, 0), max(y1 - pad_y, 0), min(x2 + pad_x, width), min(y2 + pad_y, height)
 
 
 def planned_crops(faces_marker: dict[str, Any], config: PreprocessConfig, size: list[int]) -> list[dict]:
@@ -54,7 +48,7 @@ def planned_crops(faces_marker: dict[str, Any], config: PreprocessConfig, size: 
 
 
 def write_crops(
-    record: VideoRecord, plan: list[dict], frames: dict[int, np.ndarray], layout: OutputLayout
+    record: VideoRecord, plan: list[dict], frames: dict[int, np.ndarray], layout: DatasetLayout
 ) -> list[dict]:
     """Write the planned crops of the frames available; the crops written."""
     written = []
@@ -63,7 +57,7 @@ def write_crops(
         if frame is None:
             continue
         x1, y1, x2, y2 = crop["rect"]
-        write_image(layout.crop(record.video, crop["frame"], crop["person"]), frame[y1:y2, x1:x2])
+        write_image(layout.crop(record.video, crop_name(crop["frame"], crop["person"])), frame[y1:y2, x1:x2])
         written.append(crop)
     return written
 
@@ -74,7 +68,7 @@ def crop_family(
     frames_marker: dict[str, Any],
     faces_marker: dict[str, Any],
     config: PreprocessConfig,
-    layout: OutputLayout,
+    layout: DatasetLayout,
 ) -> dict[str, dict[str, Any]]:
     """Crops markers of an original and its fakes (each fake given with its frames marker)."""
     signature = config.signature("crops")

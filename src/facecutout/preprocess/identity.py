@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from facecutout.data.layout import DatasetLayout, crop_name
 from facecutout.errors import DataError
 from facecutout.fileio import read_rgb, write_npy
 from facecutout.landmarks.process_local import ProcessLocal
 from facecutout.preprocess.config import PreprocessConfig
-from facecutout.preprocess.layout import OutputLayout
 from facecutout.sources import VideoRecord
 
 EMBEDDING_SIZE = 128
@@ -56,7 +56,7 @@ def face_embedding(image: np.ndarray, box: list[float]) -> np.ndarray:
 
 
 def embed_original(
-    original: VideoRecord, crops_marker: dict[str, Any], config: PreprocessConfig, layout: OutputLayout
+    original: VideoRecord, crops_marker: dict[str, Any], config: PreprocessConfig, layout: DatasetLayout
 ) -> dict[str, Any]:
     """Embed every face of up to ``embed_frames`` evenly spaced frames of an original; write (K, 128)."""
     crops = crops_marker["crops"]
@@ -64,7 +64,9 @@ def embed_original(
     step = max(1, len(frames) // config.embed_frames)
     chosen = set(frames[::step][: config.embed_frames])
     vectors = [
-        face_embedding(read_rgb(layout.crop(original.video, crop["frame"], crop["person"])), crop["box"])
+        face_embedding(
+            read_rgb(layout.crop(original.video, crop_name(crop["frame"], crop["person"]))), crop["box"]
+        )
         for crop in crops
         if crop["frame"] in chosen
     ]

@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from facecutout.data.layout import LANDMARK_FOLDERS, DatasetLayout, crop_name
 from facecutout.fileio import read_rgb, write_npy
 from facecutout.landmarks import get_detector, primary_face
 from facecutout.preprocess.config import PreprocessConfig
-from facecutout.preprocess.layout import OutputLayout
 from facecutout.sources import VideoRecord
 
 
@@ -32,7 +32,7 @@ def common_canvas(images: list[np.ndarray]) -> list[np.ndarray]:
 
 
 def crop_landmarks(
-    original: VideoRecord, crops_marker: dict[str, Any], config: PreprocessConfig, layout: OutputLayout
+    original: VideoRecord, crops_marker: dict[str, Any], config: PreprocessConfig, layout: DatasetLayout
 ) -> dict[str, Any]:
     """The landmarks marker of one original: files written and crops without a face, per backend.
 
@@ -48,7 +48,10 @@ def crop_landmarks(
     batch = []
     if needs_images and crops:
         batch = common_canvas(
-            [read_rgb(layout.crop(original.video, crop["frame"], crop["person"])) for crop in crops]
+            [
+                read_rgb(layout.crop(original.video, crop_name(crop["frame"], crop["person"])))
+                for crop in crops
+            ]
         )
     result: dict[str, Any] = {"signature": config.signature("landmarks"), "status": "done"}
     for backend in config.landmarks:
@@ -64,7 +67,8 @@ def crop_landmarks(
                 no_face += 1
                 continue
             points = np.clip(np.rint(points), 0, crop_size(crop) - 1).astype(np.int16)
-            write_npy(layout.landmarks(backend, original.video, crop["frame"], crop["person"]), points)
+            file = crop_name(crop["frame"], crop["person"])
+            write_npy(layout.landmarks(original.video, file, LANDMARK_FOLDERS[backend]), points)
             written += 1
         result[backend] = {"written": written, "crops_without_face": no_face}
     return result

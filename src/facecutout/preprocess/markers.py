@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from facecutout.data.layout import DatasetLayout
 from facecutout.fileio import atomic_write_bytes
-from facecutout.preprocess.layout import OutputLayout
 
 
 def to_json_bytes(value: Any) -> bytes:
@@ -21,11 +21,11 @@ def to_json_bytes(value: Any) -> bytes:
     return (json.dumps(value, sort_keys=True, indent=1) + "\n").encode()
 
 
-def write_marker(layout: OutputLayout, stage: str, video: str, marker: dict[str, Any]) -> None:
+def write_marker(layout: DatasetLayout, stage: str, video: str, marker: dict[str, Any]) -> None:
     atomic_write_bytes(layout.marker(stage, video), to_json_bytes(marker))
 
 
-def read_marker(layout: OutputLayout, stage: str, video: str, signature: str | None = None) -> dict | None:
+def read_marker(layout: DatasetLayout, stage: str, video: str, signature: str | None = None) -> dict | None:
     """The marker of ``video`` at ``stage``, None when absent, unreadable or of another signature."""
     path = layout.marker(stage, video)
     if not path.is_file():

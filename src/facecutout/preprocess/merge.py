@@ -6,19 +6,18 @@ on any machine that sees the output folder.
 
 from __future__ import annotations
 
-import io
 import logging
 from collections import Counter
 
 import numpy as np
 import pandas as pd
 
+from facecutout.data.folds import fold_summary, leakage_problems
+from facecutout.data.layout import COLUMNS, IDENTITY, DatasetLayout, assign_folds, crop_name, write_csv
 from facecutout.errors import DataError
 from facecutout.fileio import atomic_write_bytes
 from facecutout.preprocess.config import STAGES, PreprocessConfig
-from facecutout.preprocess.folds import CSV_COLUMNS, assign_folds, fold_summary, leakage_problems
 from facecutout.preprocess.identity import identity_groups
-from facecutout.preprocess.layout import OutputLayout
 from facecutout.preprocess.markers import read_marker, remove_stale_temporaries
 from facecutout.preprocess.report import FoldsReport, MergeReport, Skip, SourceCounts, StageReport
 from facecutout.sources import FAKE, REAL, SourceListing, VideoRecord
@@ -78,7 +77,7 @@ def _reached(record: VideoRecord, stage: str, earlier: dict[str, dict[str, dict]
 def _stage_report(
     listing: SourceListing,
     config: PreprocessConfig,
-    layout: OutputLayout,
+    layout: DatasetLayout,
     stage: str,
     skips: list[Skip],
     earlier: dict[str, dict[str, dict]],
@@ -136,7 +135,7 @@ def build_table(
             rows.append(
                 (
                     record.video,
-                    f"{crop['frame']}_{crop['person']}.png",
+                    crop_name(crop["frame"], crop["person"]),
                     record.label,
                     record.original,
                     crop["frame"],
@@ -145,14 +144,14 @@ def build_table(
                     group,
                 )
             )
-    table = pd.DataFrame(rows, columns=CSV_COLUMNS)
+    table = pd.DataFrame(rows, columns=[*COLUMNS, IDENTITY])
     return table.sort_values(["video", "frame", "file"], kind="stable").reset_index(drop=True)
 
 
 def merge(
     listing: SourceListing,
     config: PreprocessConfig,
-    layout: OutputLayout,
+    layout: DatasetLayout,
     *,
     holdout_test: bool = False,
     allow_partial: bool = False,
@@ -189,9 +188,7 @@ def merge(
     table = build_table(listing, crops, groups, folds)
     for path in (layout.csv, layout.report):
         remove_stale_temporaries(path.parent, prefix=f".{path.name}.")
-    buffer = io.StringIO()
-    table.to_csv(buffer, index=False)
-    atomic_write_bytes(layout.csv, buffer.getvalue().encode())
+    write_csv(layout.csv, table)
     problems = leakage_problems(table)
     report = MergeReport(
         dataset=listing.dataset,

@@ -17,6 +17,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from facecutout.data.layout import DatasetLayout
 from facecutout.preprocess.config import STAGES, PreprocessConfig
 from facecutout.preprocess.crops import crop_family
 from facecutout.preprocess.diffs import fake_diffs
@@ -24,7 +25,6 @@ from facecutout.preprocess.faces import detect_boxes
 from facecutout.preprocess.frames import probe_video
 from facecutout.preprocess.identity import embed_original
 from facecutout.preprocess.landmark_points import crop_landmarks
-from facecutout.preprocess.layout import OutputLayout
 from facecutout.preprocess.markers import read_marker, remove_stale_temporaries, write_marker
 from facecutout.preprocess.report import StageRun
 from facecutout.preprocess.sharding import shard_of
@@ -38,7 +38,7 @@ class StageContext:
     """What every unit of work needs; pickled to the worker processes."""
 
     config: PreprocessConfig
-    layout: OutputLayout
+    layout: DatasetLayout
     identities_needed: bool
 
 
@@ -46,7 +46,7 @@ def _done(marker: dict | None) -> bool:
     return marker is not None and marker.get("status") == "done"
 
 
-def _clean(layout: OutputLayout, stage: str, videos: list[str]) -> None:
+def _clean(layout: DatasetLayout, stage: str, videos: list[str]) -> None:
     """Remove temporaries an interrupted earlier run left for these videos."""
     for video in videos:
         for folder in layout.video_folders(video):
@@ -137,7 +137,7 @@ class StageRunner:
         self,
         listing: SourceListing,
         config: PreprocessConfig,
-        layout: OutputLayout,
+        layout: DatasetLayout,
         *,
         workers: int = 1,
         shard: tuple[int, int] | None = None,

@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from facecutout.data.layout import DatasetLayout
 from facecutout.errors import DataError, FaceCutoutError
 from facecutout.fileio import atomic_write_bytes, read_rgb
 from facecutout.pseudofake.blend import DEFAULT_BLEND, BlendSettings
 from facecutout.pseudofake.inputs import RealFrame, collect_real_frames
-from facecutout.pseudofake.layout import DatasetLayout
 from facecutout.pseudofake.writer import (
     FaceFrame,
     WriteSummary,
@@ -58,7 +58,7 @@ def check_same_recipe(layout: DatasetLayout, recipe: dict[str, Any], overwrite: 
     """Pairs kept from an earlier run must come from the same seed, diff kind and blend settings:
     the recipe is stored in ``NAME/recipe.json`` and a different one is an error (or, with
     ``overwrite``, replaced)."""
-    path = layout.folder / "recipe.json"
+    path = layout.recipe
     text = json.dumps(recipe, indent=2, sort_keys=True)
     if path.is_file() and not overwrite and json.loads(path.read_text()) != json.loads(text):
         raise DataError(
@@ -96,7 +96,7 @@ def write_pseudo_fake_dataset(
     done: list[tuple[str, int, int]] = []
     for frame in tqdm(collect_real_frames(inputs), desc="pseudo-fakes", unit="face"):
         item = str(frame.path)
-        if not overwrite and is_written(layout, frame.video, frame.stem):
+        if not overwrite and is_written(layout, frame.video, frame.file):
             summary.kept += 1
         else:
             try:
@@ -114,5 +114,5 @@ def write_pseudo_fake_dataset(
         done.append((frame.video, frame.frame, frame.person))
     if not done:
         raise DataError(f"no pseudo-fake could be made from {list(map(str, inputs))}: {summary.skipped}")
-    finish_dataset(layout, done, folds, seed, summary)
+    finish_dataset(layout, done, folds, summary)
     return layout, summary

@@ -1,4 +1,5 @@
-"""Real face crops to turn into pseudo-fakes: which files, and which video / frame / person each is."""
+"""Real face crops to turn into pseudo-fakes (which files, and which video / frame / person each is)
+and the name of a real video's pseudo-fake video."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from facecutout.data.layout import crop_name
 from facecutout.errors import DataError
-from facecutout.pseudofake.layout import FAKE_SUFFIX
+from facecutout.fileio import IMAGE_SUFFIXES
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
+FAKE_SUFFIX = "_sbi"
+"""Pseudo-fake video of real video V: ``V_sbi`` (self-blended image)."""
 FRAME_PERSON = re.compile(r"^(\d+)_(\d+)$")
 
 
@@ -26,6 +29,14 @@ class RealFrame:
     @property
     def stem(self) -> str:
         return f"{self.frame}_{self.person}"
+
+    @property
+    def file(self) -> str:
+        return crop_name(self.frame, self.person)
+
+
+def fake_video(video: str) -> str:
+    return f"{video}{FAKE_SUFFIX}"
 
 
 def is_image(path: Path) -> bool:
@@ -57,7 +68,7 @@ def collect_real_frames(inputs: Sequence[str | Path]) -> list[RealFrame]:
         if entry.is_dir():
             files = sorted(path for path in entry.rglob("*") if is_image(path))
             if not files:
-                raise DataError(f"no image ({', '.join(IMAGE_SUFFIXES)}) under input folder {entry}")
+                raise DataError(f"no image ({', '.join(sorted(IMAGE_SUFFIXES))}) under input folder {entry}")
         elif is_image(entry):
             files = [entry]
         else:

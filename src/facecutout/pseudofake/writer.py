@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import logging
 import zlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from facecutout.data.layout import COLUMNS, DatasetLayout, assign_folds, crop_name, write_csv
+from facecutout.data.ssim import ssim_diff
 from facecutout.errors import DataError, InvalidInputError
 from facecutout.fileio import write_image, write_npy
-from facecutout.preprocess.ssim import ssim_diff
 from facecutout.pseudofake.blend import BlendSettings, make_pseudo_fake
-from facecutout.pseudofake.layout import FAKE_SUFFIX, DatasetLayout, folds_by_original, write_csv
+from facecutout.pseudofake.inputs import fake_video
 from facecutout.schema import ReportModel
 
 logger = logging.getLogger(__name__)
@@ -40,6 +43,10 @@ class FaceFrame:
     @property
     def stem(self) -> str:
         return f"{self.frame}_{self.person}"
+
+    @property
+    def file(self) -> str:
+        return crop_name(self.frame, self.person)
 
 
 @dataclass
@@ -88,28 +95,24 @@ class PseudoFakeReport(ReportModel):
     mean_manipulated_share: float | None
 
 
-def fake_video(video: str) -> str:
-    return f"{video}{FAKE_SUFFIX}"
-
-
 def frame_seed(seed: int, video: str, stem: str) -> np.random.Generator:
     """A generator that depends only on the seed and the frame, not on the order frames are written."""
     return np.random.default_rng([seed, zlib.crc32(f"{video}/{stem}".encode())])
 
 
-def pair_paths(layout: DatasetLayout, video: str, stem: str) -> list[Path]:
+def pair_paths(layout: DatasetLayout, video: str, file: str) -> list[Path]:
     fake = fake_video(video)
     return [
-        layout.crop(video, stem),
-        layout.landmarks(video, stem),
-        layout.crop(fake, stem),
-        layout.diff(fake, stem),
-        layout.mask(fake, stem),
+        layout.crop(video, file),
+        layout.landmarks(video, file),
+        layout.crop(fake, file),
+        layout.diff(fake, file),
+        layout.mask(fake, file),
     ]
 
 
-def is_written(layout: DatasetLayout, video: str, stem: str) -> bool:
-    return all(path.is_file() for path in pair_paths(layout, video, stem))
+def is_written(layout: DatasetLayout, video: str, file: str) -> bool:
+    return all(path.is_file() for path in pair_paths(layout, video, file))
 
 
 def check_diff_kind(kind: str) -> str:
@@ -132,41 +135,33 @@ def write_pair(
             f"{face.video}/{face.stem}: the pseudo-fake changed no pixel (landmarks outside the image?)"
         )
     fake = fake_video(face.video)
-    write_image(layout.crop(face.video, face.stem), face.image)
-    write_npy(layout.landmarks(face.video, face.stem), np.rint(face.landmarks).astype(np.int16))
+    write_image(layout.crop(face.video, face.file), face.image)
+    write_npy(layout.landmarks(face.video, face.file), np.rint(face.landmarks).astype(np.int16))
     region = pseudo.region.astype(np.uint8) * 255
     diff = ssim_diff(face.image, pseudo.fake) if check_diff_kind(diff_kind) == "ssim" else region
-    write_image(layout.diff(fake, face.stem), diff, rgb=False)
-    write_image(layout.mask(fake, face.stem), region, rgb=False)
-    write_image(layout.crop(fake, face.stem), pseudo.fake)
+    write_image(layout.diff(fake, face.file), diff, rgb=False)
+    write_image(layout.mask(fake, face.file), region, rgb=False)
+    write_image(layout.crop(fake, face.file), pseudo.fake)
     return float(pseudo.region.mean())
 
 
-def csv_rows(
-    layout: DatasetLayout, frames: Iterable[tuple[str, int, int]], folds: int, seed: int
-) -> list[dict[str, object]]:
-    """One real and one fake row per (video, frame, person), folds by original video."""
+def csv_table(layout: DatasetLayout, frames: Iterable[tuple[str, int, int]], folds: int) -> pd.DataFrame:
+    """One real and one fake row per (video, frame, person); each original video with its
+    pseudo-fake is one group of the fold policy, so they always share a fold."""
     frames = list(frames)
-    fold_of = folds_by_original([video for video, _, _ in frames], folds, seed)
+    rows_per_original = Counter(video for video, _, _ in frames)
+    fold_of = assign_folds({video: 2 * count for video, count in rows_per_original.items()}, folds)
     rows = []
     for label, video_of in ((0, lambda video: video), (1, fake_video)):
         for video, frame, person in frames:
             rows.append(
-                {
-                    "video": video_of(video),
-                    "file": f"{frame}_{person}.png",
-                    "label": label,
-                    "original": video,
-                    "frame": frame,
-                    "fold": fold_of[video],
-                    "dataset": layout.name,
-                }
+                (video_of(video), crop_name(frame, person), label, video, frame, fold_of[video], layout.name)
             )
-    return rows
+    return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
 def finish_dataset(
-    layout: DatasetLayout, frames: list[tuple[str, int, int]], folds: int, seed: int, summary: WriteSummary
+    layout: DatasetLayout, frames: list[tuple[str, int, int]], folds: int, summary: WriteSummary
 ) -> None:
     """Write the CSV of the pairs on disk and log the summary."""
     originals = {video for video, _, _ in frames}
@@ -178,7 +173,7 @@ def finish_dataset(
             folds,
             len(originals),
         )
-    write_csv(layout.csv, csv_rows(layout, frames, folds, seed))
+    write_csv(layout.csv, csv_table(layout, frames, folds))
     logger.info(
         "%s: %d pairs written, %d kept from an earlier run, %d skipped",
         layout.csv,

@@ -1,2 +1,2 @@
-"""Training: the config (``config``), the LightningModule (``module``), the data module (``datamodule``)
-and the entry point ``facecutout.train.run.train(config) -> TrainResult``."""
+"""Training: the data module (``datamodule``), the per-epoch history (``history``) and the entry point
+``facecutout.train.run.train(config) -> TrainResult``; the model and its config are ``facecutout.model``."""

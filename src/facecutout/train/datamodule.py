@@ -12,7 +12,7 @@ from facecutout.data.dataset import FaceCropDataset, collate_faces
 from facecutout.data.folds import check_no_leakage, leaked_originals, split_folds
 from facecutout.data.sampling import balanced_sampler
 from facecutout.data.table import Sample, TableReport, load_samples
-from facecutout.train.config import DataConfig
+from facecutout.model.config import DataConfig
 
 logger = logging.getLogger(__name__)
 

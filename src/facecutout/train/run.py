@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from facecutout.errors import CheckpointError, DataError
-from facecutout.train.config import TrainConfig
+from facecutout.model.config import TrainConfig
 
 logger = logging.getLogger(__name__)
 
@@ -44,18 +42,6 @@ def resume_path(config: TrainConfig, checkpoint_dir: Path) -> Path | None:
     return path
 
 
-def copy_atomic(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", delete=False) as handle:
-        temporary = Path(handle.name)
-    try:
-        shutil.copyfile(source, temporary)
-        temporary.replace(target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def train(config: TrainConfig) -> TrainResult:
     """Train a detector as configured; returns where the best checkpoint and the logs are."""
     config.require_data()
@@ -63,10 +49,10 @@ def train(config: TrainConfig) -> TrainResult:
     from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint
     from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
 
-    from facecutout.fileio import atomic_write_bytes
+    from facecutout.fileio import atomic_copy, atomic_write_bytes
+    from facecutout.model.classifier import DeepfakeClassifier
     from facecutout.train.datamodule import FaceDataModule
     from facecutout.train.history import EpochHistory, read_history
-    from facecutout.train.module import DeepfakeClassifier
 
     out = Path(config.out_dir)
     checkpoint_dir = out / "checkpoints"
@@ -122,7 +108,7 @@ def train(config: TrainConfig) -> TrainResult:
         )
     best = Path(checkpoint.best_model_path)
     best_copy = Path(config.best_checkpoint) if config.best_checkpoint else out / "best.ckpt"
-    copy_atomic(best, best_copy)
+    atomic_copy(best, best_copy)
     last = checkpoint_dir / "last.ckpt"
     score = checkpoint.best_model_score
     return TrainResult(

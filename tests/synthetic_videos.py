@@ -1,4 +1,4 @@
-"""Small real video datasets for tests, benchmarks and demos, in the DFDC and Celeb-DF layouts.
+"""Small real video datasets for the tests and benchmarks, in the DFDC and Celeb-DF layouts.
 
 An original video shows a real face photo moving over a textured background; a fake is the same
 video with the face region altered inside an ellipse (colour shift and blur), as a face swap

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from facecutout.errors import InvalidInputError
-from facecutout.train.config import DataConfig
+from facecutout.model.config import DataConfig
 
 
 def build_device_cutout(config: DataConfig) -> torch.nn.Module:

@@ -34,7 +34,7 @@ def load_classifier(
     ``model_name`` overrides the architecture recorded in the checkpoint; a state dict that does not
     fit the architecture is a CheckpointError naming the file.
     """
-    from facecutout.train.module import DeepfakeClassifier
+    from facecutout.model.classifier import DeepfakeClassifier
 
     content = read_checkpoint(path)
     config = (content.get("hyper_parameters") or {}).get("config")

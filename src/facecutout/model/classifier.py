@@ -8,9 +8,9 @@ import lightning as L
 import torch
 import torch.nn.functional as F
 
-from facecutout.evaluation.metrics import METRIC_KEYS, compute_metrics
-from facecutout.train.backbone import create_backbone
-from facecutout.train.config import TrainConfig
+from facecutout.model.backbone import create_backbone
+from facecutout.model.config import TrainConfig
+from facecutout.model.metrics import METRIC_KEYS, compute_metrics
 
 
 def clip_targets(labels: torch.Tensor, clip: float) -> torch.Tensor:
@@ -46,7 +46,7 @@ class DeepfakeClassifier(L.LightningModule):
     def _device_cutout(self) -> torch.nn.Module | None:
         if self.config.data.augmentation != "face_cutout":
             return None
-        from facecutout.train.device_cutout import build_device_cutout
+        from facecutout.model.device_cutout import build_device_cutout
 
         return build_device_cutout(self.config.data)
 
@@ -61,7 +61,7 @@ class DeepfakeClassifier(L.LightningModule):
     def training_step(self, batch: dict, batch_idx: int) -> torch.Tensor:
         images, labels = batch["image"], batch["label"].float()
         if self.device_cutout is not None:
-            from facecutout.train.device_cutout import apply_device_cutout
+            from facecutout.model.device_cutout import apply_device_cutout
 
             images, _ = apply_device_cutout(self.device_cutout, batch)
         logits = self(images)

@@ -9,6 +9,7 @@ import yaml
 from pydantic import Field, StrictInt
 
 from facecutout.data.augment import AUGMENTATIONS
+from facecutout.data.layout import DEFAULT_LANDMARK_FOLDER
 from facecutout.errors import InvalidInputError
 from facecutout.fileio import read_yaml_mapping
 from facecutout.schema import ConfigModel, OneOrMany
@@ -21,7 +22,7 @@ class DataConfig(ConfigModel):
 
     root: str = ""
     csvs: OneOrMany[str] = Field(default_factory=list)
-    landmark_folder: str = "original_landmarks"
+    landmark_folder: str = DEFAULT_LANDMARK_FOLDER
     val_fold: StrictInt = 0
     train_folds: OneOrMany[StrictInt] | None = None
     allow_fold_leakage: bool = False
