@@ -175,3 +175,11 @@ class TestTransform:
             (1, 2, 3),
             0.7,
         )
+
+
+def test_negative_zero_coordinates_are_a_point_like_any_other():
+    """cv2.convexHull returns no hull for points that mix -0.0 and 0.0 (as a clipped band corner can)."""
+    from facecutout.cutout.candidates import convex_hull
+
+    hull = convex_hull(np.array([[0.0, -0.0], [0.0, 0.0], [0.0, 0.0]]))
+    assert hull.tolist() == [[0.0, 0.0]]

@@ -1,8 +1,12 @@
-"""The rasterisation rule of :mod:`facecutout.cutout.raster` on tensors, for many hulls at once.
+"""Rasterising many hulls at once on tensors, as close to the per-image ``cv2.fillConvexPoly`` as
+half-planes allow.
 
-Pixel (x, y) belongs to a hull iff the integer point (x, y) lies in the hull's box (clipped to the
-image) and on the inner side of (or on) every edge; per row that is one span of columns. Integer
-arithmetic on any device gives exactly the per-image pixels.
+Pixel (x, y) has its centre at the integer point (x, y). It belongs to a hull iff it lies in the
+hull's box (clipped to the image) and passes every edge moved out by half a pixel along the edge's
+major axis: for an edge from (px, py) along (ex, ey), 2 * (ex * (y - py) - ey * (x - px)) +
+max(|ex|, |ey|) >= 0. cv2 also takes the pixels its outline stepping reaches, so the two differ
+only on outline pixels. With integer vertices the test is exact integer arithmetic, solved per
+row: each row of a convex hull is one span of columns.
 """
 
 from __future__ import annotations
@@ -11,22 +15,24 @@ import torch
 
 
 def hull_masks(vertices: torch.Tensor, counts: torch.Tensor, height: int, width: int) -> torch.Tensor:
-    """(A, height, width) bool: the pixels of A hulls, ``vertices`` (A, V, 2) int64 padded by
-    repeating the last vertex, ``counts`` (A,) (0: an empty mask)."""
+    """(A, height, width) bool: the pixels of A hulls, ``vertices`` (A, V, 2) int64 in the order of
+    :func:`facecutout.cutout.raster.hull_vertices`, padded by repeating the last vertex, ``counts``
+    (A,) (0: an empty mask)."""
     x, y = vertices[..., 0], vertices[..., 1]
     edge_x, edge_y = torch.roll(x, -1, 1) - x, torch.roll(y, -1, 1) - y
     rows = torch.arange(height, device=vertices.device)
-    # limit[a, e, r] = ex * (r - py): edge e keeps the columns c with ey * (c - px) <= limit.
-    limit = edge_x[..., None] * (rows - y[..., None])
-    # c <= px + floor(limit / ey) when ey > 0; c >= px - floor(limit / -ey) when ey < 0.
-    quotient = torch.div(limit, edge_y.abs().clamp(min=1)[..., None], rounding_mode="floor")
+    # Edge e keeps the columns c with 2 * ey * (c - px) <= limit[a, e, r] on row r:
+    # c <= px + floor(limit / 2ey) when ey > 0; c >= px - floor(limit / -2ey) when ey < 0.
+    widening = torch.maximum(edge_x.abs(), edge_y.abs())[..., None]
+    limit = 2 * edge_x[..., None] * (rows - y[..., None]) + widening
+    quotient = torch.div(limit, 2 * edge_y.abs().clamp(min=1)[..., None], rounding_mode="floor")
     bounds = x[..., None] + edge_y.sign()[..., None] * quotient
     far = width + 1
     right = torch.where((edge_y > 0)[..., None], bounds, far).amin(1)
     left = torch.where((edge_y < 0)[..., None], bounds, -far).amax(1)
     right = torch.minimum(right, x.amax(1, keepdim=True).clamp(max=width - 1))
     left = torch.maximum(left, x.amin(1, keepdim=True).clamp(min=0))
-    # Horizontal edges lie on a convex hull's top or bottom row: the box's rows obey them.
+    # A horizontal edge of a convex hull lies on its top or bottom row: the box's rows obey it.
     in_rows = (rows >= y.amin(1, keepdim=True)) & (rows <= y.amax(1, keepdim=True))
     valid = in_rows & (counts > 0)[:, None]
     columns = torch.arange(width, device=vertices.device)

@@ -57,7 +57,8 @@ _PERMUTATIONS = {count: list(permutations(range(count))) for count in (1, 2, 3)}
 
 def convex_hull(points: np.ndarray) -> np.ndarray:
     """Convex hull (K, 2) of (x, y) points, in order; never self-intersecting."""
-    return cv2.convexHull(points.astype(np.float32, copy=False)).reshape(-1, 2)
+    # + 0 turns -0.0 into 0.0: cv2.convexHull returns None for points mixing the two.
+    return cv2.convexHull(points.astype(np.float32) + np.float32(0)).reshape(-1, 2)
 
 
 def clip_half_plane(polygon: np.ndarray, origin: Sequence[float], normal: Sequence[float]) -> np.ndarray:

@@ -85,6 +85,10 @@ def apply_fill(image: np.ndarray, region: Region, fill: Fill, rng: np.random.Gen
     elif mode == "random_uniform":
         window[region.mask] = _noise(pixel_shape, image.dtype, rng)
     else:
-        constant = np.empty(window.shape, dtype=image.dtype)
-        constant[...] = fill
-        cv2.copyTo(constant, region.mask.view(np.uint8), window)
+        cv2.fillConvexPoly(image, region.polygon, _cv_color(fill, image))
+
+
+def _cv_color(value: float | np.ndarray, image: np.ndarray) -> tuple[float, ...]:
+    """A resolved constant fill as the per-channel tuple cv2's drawing functions take."""
+    channels = 1 if image.ndim == 2 else image.shape[2]
+    return tuple(np.broadcast_to(np.asarray(value, dtype=np.float64), (channels,)).tolist())

@@ -8,18 +8,15 @@ that covers a pixel is admissible.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import islice
 
 import cv2
 import numpy as np
 
-from facecutout.cutout.raster import Region, candidate_spans, hull_vertices
+from facecutout.cutout.raster import Region, rasterize
 from facecutout.cutout.schemes import LandmarkScheme
 from facecutout.errors import InvalidInputError
 
 VARIANTS = ("random", "sensory", "convex_hull")
-MEASURED_TOGETHER = 4
-"""Candidates rasterised and measured in one pass: the four band widths of a feature."""
 
 
 def check_variant(variant: object, scheme: LandmarkScheme | None = None) -> str:
@@ -62,21 +59,17 @@ def first_admissible(
     height: int,
     width: int,
 ) -> Region | None:
-    """The first candidate, in order, that covers a pixel and hides at most ``threshold`` of M.
-
-    Under a budget, candidates are measured MEASURED_TOGETHER at a time (one feature's bands, say);
-    without one the first that covers a pixel wins, so they are measured one by one. The order
-    decides, so the result is that of measuring them one by one either way.
-    """
+    """Rasterise candidates in order; return the first that hides at most ``threshold`` of M."""
     budget = overlap_budget(manipulated, threshold)
-    mask = manipulated.view(np.uint8) if budget is not None else None
-    chunk = 1 if mask is None else MEASURED_TOGETHER
-    candidates = iter(polygons)
-    while hulls := [hull_vertices(polygon) for polygon in islice(candidates, chunk)]:
-        spans = candidate_spans(hulls, height, width)
-        admissible = spans.areas() > 0
-        if mask is not None:
-            admissible &= spans.counts(mask) <= budget
-        if admissible.any():
-            return spans.region(int(admissible.argmax()))
+    if budget is not None:
+        manipulated = manipulated.view(np.uint8)
+    for polygon in polygons:
+        region = rasterize(polygon, height, width)
+        if region is None:
+            continue
+        if budget is None:
+            return region
+        hidden = cv2.countNonZero(cv2.bitwise_and(manipulated[region.window], region.mask.view(np.uint8)))
+        if hidden <= budget:
+            return region
     return None
