@@ -17,6 +17,7 @@ import torch
 
 from facecutout.cli import build_parser
 from facecutout.commands.train import build_config
+from facecutout.configs import config_file
 from facecutout.data.augment import AUGMENTATIONS
 from facecutout.errors import DataError, InvalidInputError
 from facecutout.model.backbone import create_backbone
@@ -71,8 +72,9 @@ def val_fold_rows(csvs: list[Path], fold: int = 1) -> int:
     return sum(int((pd.read_csv(path)["fold"] == fold).sum()) for path in csvs)
 
 
-def test_default_config_file_is_the_dataclass_default():
-    assert TrainConfig.from_yaml(REPO / "configs" / "train_default.yaml") == TrainConfig()
+def test_the_train_template_is_the_default_config():
+    with config_file("train") as path:
+        assert TrainConfig.from_yaml(path) == TrainConfig()
 
 
 def test_overrides_are_typed_and_unknown_keys_are_errors():

@@ -15,3 +15,7 @@ class DataError(FaceCutoutError):
 
 class CheckpointError(FaceCutoutError):
     """A checkpoint cannot be loaded into the requested model."""
+
+
+class MissingDependencyError(ImportError, FaceCutoutError):
+    """An optional package is not installed; the message names the command that installs it."""

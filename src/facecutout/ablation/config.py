@@ -5,7 +5,7 @@ out: runs/ablation
 methods: [face_cutout, random_erasing, none]
 baseline: none
 seeds: [0, 1]
-train:                 # a training config (configs/train_default.yaml keys), shared by every run
+train:                 # a training config (the keys of `facecutout config train`), shared by every run
   data: {root: data, csvs: [celebdf.csv], val_fold: 0, image_size: 224}
   model: {name: efficientnet_b0, pretrained: false}
   trainer: {max_epochs: 10}

@@ -15,9 +15,6 @@ LINE_STYLES = ("-", "--", ":", "-.")
 
 
 def new_figure(columns: int, size: tuple[float, float] = (5.0, 4.0)):
-    import matplotlib
-
-    matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(size[0] * columns, size[1]), dpi=100)

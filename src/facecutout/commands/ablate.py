@@ -14,12 +14,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "checkpoint on the validation fold and the extra test sets, and write OUT/table.md, "
             "OUT/table.csv (mean ± std per metric, LogLoss change vs the baseline), OUT/runs.csv and the "
             "plots. Finished runs (OUT/runs/<method>/seed<k>/result.json) are not retrained. "
-            "See configs/ablation_example.yaml."
+            "`facecutout config ablation` prints an example."
         ),
     )
-    parser.add_argument("--config", required=True, help="ablation YAML")
-    parser.add_argument("--out", help="output folder (overrides the config's 'out')")
-    parser.set_defaults(func=run)
+    parser.add_argument(
+        "--config",
+        required=True,
+        help="ablation YAML file, or the name of a template that ships with facecutout (ablation)",
+    )
+    parser.add_argument("--out", help="output folder (default: the config's 'out')")
+    parser.set_defaults(func=run, extra="train")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,8 +32,10 @@ def run(args: argparse.Namespace) -> int:
     from facecutout.ablation.config import AblationConfig
     from facecutout.ablation.runner import run_ablation
     from facecutout.ablation.summary import write_outputs
+    from facecutout.configs import config_file
 
-    config = AblationConfig.from_yaml(args.config)
+    with config_file(args.config) as path:
+        config = AblationConfig.from_yaml(path)
     if args.out:
         config = config.model_copy(update={"out": Path(args.out)})
     outputs = write_outputs(config, run_ablation(config))

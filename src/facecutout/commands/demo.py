@@ -44,7 +44,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "train several times faster on one thread than on two contending ones)",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the gallery and the embedded data")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, extra="train")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--workers", type=int, default=0, help="data loader workers")
     parser.add_argument("--device", help="cpu, cuda, cuda:1 (default: cuda when available)")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, extra="train")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--overwrite", action="store_true", help="redo images whose .npy already exists")
     parser.add_argument("--device", default=None, help="torch device for mtcnn (default: cuda if available)")
     parser.add_argument("--batch-size", type=int, default=16, help="images per detector call (default 16)")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, extra="landmarks")
 
 
 def run(args: argparse.Namespace) -> int:

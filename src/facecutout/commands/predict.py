@@ -27,7 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--device", help="cpu, cuda, cuda:1 (default: cuda when available)")
     parser.add_argument("--json", help="write the records to this JSON file")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, extra="train")
 
 
 def run(args: argparse.Namespace) -> int:

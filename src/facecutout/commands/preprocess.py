@@ -31,7 +31,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--redetect-landmarks", action="store_true", help="run MTCNN again on each crop for the 5 points"
     )
-    parser.add_argument("--margin", type=float, default=1 / 3, help="crop margin, share of the box (1/3)")
+    parser.add_argument(
+        "--margin", type=float, default=1 / 3, help="crop margin, share of the box (default: 1/3)"
+    )
     parser.add_argument("--max-faces", type=int, default=2, help="most faces per frame (largest first)")
     parser.add_argument("--min-face-score", type=float, default=0.9, help="detector score threshold")
     parser.add_argument("--detect-max-side", type=int, default=1024, help="downscale frames for detection")
@@ -52,7 +54,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--ffpp-compression", default="c23", choices=["raw", "c23", "c40"])
     parser.add_argument("--ffpp-methods", help="comma-separated FF++ methods (default: all present)")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, extra="train")
 
 
 def split_list(text: str | None) -> list[str]:

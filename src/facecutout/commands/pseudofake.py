@@ -36,7 +36,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--folds", type=int, default=5, help="number of folds (by original video)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--overwrite", action="store_true", help="redo pairs already written")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, extra="train")
 
 
 def run(args: argparse.Namespace) -> int:

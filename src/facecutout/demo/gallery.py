@@ -119,9 +119,6 @@ def gallery_size(count: int, columns: int = COLUMNS) -> tuple[int, int]:
 
 def render_gallery(panels: Sequence[Panel], path: str | Path, columns: int = COLUMNS) -> Path:
     """Draw the panels in a grid and write the PNG atomically (size: :func:`gallery_size`)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
     rows = -(-len(panels) // columns)

@@ -1,6 +1,7 @@
 """dlib 68 landmarks: the HOG frontal face detector + the iBUG 300-W shape predictor.
 
-The predictor file ships in the face-recognition-models wheel; dlib-bin is dlib prebuilt (CPU).
+The predictor file ships in the face-recognition-models wheel; dlib-bin is dlib prebuilt (CPU). Both
+come with the ``landmarks`` extra.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from facecutout.errors import DataError
+from facecutout.extras import not_installed, require
 from facecutout.landmarks.base import Face, LandmarkDetector
 from facecutout.landmarks.images import check_rgb_uint8, is_too_small
 from facecutout.landmarks.process_local import ProcessLocal
@@ -25,7 +27,7 @@ def predictor_path(file_name: str = PREDICTOR_FILE) -> Path:
     """Path of a dlib model file inside the installed face-recognition-models package."""
     spec = importlib.util.find_spec("face_recognition_models")
     if spec is None or not spec.submodule_search_locations:
-        raise DataError("face-recognition-models is not installed; it ships the dlib 68-point predictor")
+        raise not_installed("face_recognition_models", "the dlib68 landmark backend (its shape predictor)")
     path = Path(list(spec.submodule_search_locations)[0]) / "models" / file_name
     if not path.is_file():
         raise DataError(f"dlib model file missing: {path}")
@@ -57,8 +59,7 @@ class Dlib68Detector(LandmarkDetector):
         return self._model.loaded
 
     def _load(self) -> tuple[Any, Any]:
-        import dlib
-
+        dlib = require("dlib", "the dlib68 landmark backend")
         return dlib.get_frontal_face_detector(), dlib.shape_predictor(str(predictor_path()))
 
     def detect_batch(self, images: Sequence[np.ndarray]) -> list[list[Face]]:

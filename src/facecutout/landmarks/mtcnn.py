@@ -2,6 +2,7 @@
 
 Points follow MTCNN's order: left eye, right eye, nose tip, left mouth corner, right mouth corner
 (as seen in the image). The weights ship inside the facenet-pytorch wheel: nothing is downloaded.
+facenet-pytorch (and torch) come with the ``landmarks`` extra.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from facecutout.extras import require
 from facecutout.landmarks.base import Face, LandmarkDetector
 from facecutout.landmarks.images import check_rgb_uint8, is_too_small
 from facecutout.landmarks.process_local import ProcessLocal
@@ -51,7 +53,7 @@ class MTCNNDetector(LandmarkDetector):
         return self._model.loaded
 
     def _load(self) -> Any:
-        from facenet_pytorch import MTCNN
+        MTCNN = require("facenet_pytorch", "the mtcnn landmark backend").MTCNN
 
         return MTCNN(
             keep_all=True,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from facecutout.errors import InvalidInputError
+from facecutout.extras import require
 from facecutout.landmarks.base import LandmarkDetector
 
 
@@ -58,8 +59,7 @@ def resolve_device(backend: Backend, device: str | None) -> str:
         if device not in (None, "cpu"):
             raise InvalidInputError(f"device: backend {backend.name!r} runs on the CPU only, got {device!r}")
         return "cpu"
-    import torch
-
+    torch = require("torch", f"the {backend.name} landmark backend")
     if device is None:
         return "cuda" if torch.cuda.is_available() else "cpu"
     try:

@@ -45,6 +45,10 @@ def resume_path(config: TrainConfig, checkpoint_dir: Path) -> Path | None:
 def train(config: TrainConfig) -> TrainResult:
     """Train a detector as configured; returns where the best checkpoint and the logs are."""
     config.require_data()
+    if config.model.pretrained and not config.model.pretrained_file:
+        from facecutout.model.backbone import check_pretrained
+
+        check_pretrained(config.model.name)  # before anything slow: no weights, no run
     import lightning as L
     from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint
     from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
