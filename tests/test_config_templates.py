@@ -53,6 +53,9 @@ def test_config_accepts_a_template_name_and_a_file_of_that_name_wins(tmp_path, m
     args = build_parser().parse_args(["train", "--config", "train", "--data", "/d", "--csv", "a.csv"])
     assert build_config(args) == TrainConfig().with_overrides(["data.root=/d", "data.csvs=[a.csv]"])
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "ablation").mkdir()  # a data folder named like a template does not hide it
+    with config_file("ablation") as path:
+        assert path.is_file() and path.read_text() == template_text("ablation")
     (tmp_path / "train").write_text("optim:\n  lr: 0.5\n")
     assert build_config(build_parser().parse_args(["train", "--config", "train"])).optim.lr == 0.5
     with pytest.raises(DataError, match=r"config nope.yaml: no such file, nor a template name \(ablation"):

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import albumentations as A
 import numpy as np
-import pytest
 from face_shapes import face_68
 
 import facecutout
@@ -21,26 +20,29 @@ import facecutout
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 11
 
-# Run in a fresh interpreter: load the saved pipeline with nothing but albumentations and facecutout
-# imported, apply it to the saved inputs with the same seed, and save its output and its to_dict.
+# Run in a fresh interpreter: load each saved pipeline with nothing but albumentations and facecutout
+# imported, apply it to the saved inputs with the same seed, and save its outputs and its to_dict.
 LOAD = textwrap.dedent(
     """
     import pickle, sys
     import albumentations as A
     import facecutout
 
-    saved, inputs_file, out_file, seed = sys.argv[1:5]
-    if saved.endswith(".pickle"):
-        with open(saved, "rb") as file:
-            pipeline = A.from_dict(pickle.load(file))
-    else:
-        pipeline = A.load(saved, data_format="yaml" if saved.endswith(".yaml") else "json")
+    inputs_file, out_file, seed, *saved_files = sys.argv[1:]
     with open(inputs_file, "rb") as file:
         inputs = pickle.load(file)
-    pipeline.set_random_seed(int(seed))
-    outputs = [pipeline(**item)["image"] for item in inputs]
+    results = {}
+    for saved in saved_files:
+        if saved.endswith(".pickle"):
+            with open(saved, "rb") as file:
+                pipeline = A.from_dict(pickle.load(file))
+        else:
+            pipeline = A.load(saved, data_format="yaml" if saved.endswith(".yaml") else "json")
+        pipeline.set_random_seed(int(seed))
+        outputs = [pipeline(**item)["image"] for item in inputs]
+        results[saved] = {"outputs": outputs, "dict": A.to_dict(pipeline)}
     with open(out_file, "wb") as file:
-        pickle.dump({"outputs": outputs, "dict": A.to_dict(pipeline)}, file)
+        pickle.dump(results, file)
     """
 )
 
@@ -80,16 +82,13 @@ def inputs() -> list[dict[str, np.ndarray]]:
     return items
 
 
-def reload_in_fresh_process(saved: Path, tmp_path: Path) -> dict:
+def reload_in_fresh_process(saved: list[Path], tmp_path: Path) -> dict[str, dict]:
     (tmp_path / "inputs.pickle").write_bytes(pickle.dumps(inputs()))
     out = tmp_path / "out.pickle"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])),
-    }
+    path = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
     result = subprocess.run(
-        [sys.executable, "-c", LOAD, str(saved), str(tmp_path / "inputs.pickle"), str(out), str(SEED)],
-        env=env,
+        [sys.executable, "-c", LOAD, str(tmp_path / "inputs.pickle"), str(out), str(SEED), *map(str, saved)],
+        env={**os.environ, "PYTHONPATH": path},
         capture_output=True,
         text=True,
         timeout=300,
@@ -102,19 +101,19 @@ def as_json(value: object) -> object:
     return json.loads(json.dumps(value))
 
 
-@pytest.mark.parametrize("form", ["json", "yaml", "to_dict"])
-def test_a_saved_pipeline_reloads_in_a_fresh_process_and_cuts_the_same(form, tmp_path):
+def test_saved_pipelines_reload_in_a_fresh_process_and_cut_the_same(tmp_path):
     pipeline = build_pipeline()
-    saved = tmp_path / f"pipeline.{'pickle' if form == 'to_dict' else form}"
-    if form == "to_dict":
-        saved.write_bytes(pickle.dumps(A.to_dict(pipeline)))
-    else:
-        A.save(pipeline, str(saved), data_format=form)
-    reloaded = reload_in_fresh_process(saved, tmp_path)
+    saved = {form: tmp_path / f"pipeline.{form}" for form in ("json", "yaml", "pickle")}
+    A.save(pipeline, str(saved["json"]), data_format="json")
+    A.save(pipeline, str(saved["yaml"]), data_format="yaml")
+    saved["pickle"].write_bytes(pickle.dumps(A.to_dict(pipeline)))  # to_dict / from_dict
+    reloaded = reload_in_fresh_process(list(saved.values()), tmp_path)
 
     pipeline.set_random_seed(SEED)
     expected = [pipeline(**item)["image"] for item in inputs()]
     assert any((out != item["image"]).any() for out, item in zip(expected, inputs(), strict=True))
-    for got, want in zip(reloaded["outputs"], expected, strict=True):
-        np.testing.assert_array_equal(got, want)
-    assert as_json(reloaded["dict"]) == as_json(A.to_dict(pipeline))
+    for form, file in saved.items():
+        result = reloaded[str(file)]
+        for got, want in zip(result["outputs"], expected, strict=True):
+            np.testing.assert_array_equal(got, want, err_msg=form)
+        assert as_json(result["dict"]) == as_json(A.to_dict(pipeline)), form

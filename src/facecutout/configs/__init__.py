@@ -1,7 +1,7 @@
 """Configuration templates that ship with the package, one YAML file each.
 
 ``facecutout config NAME`` prints one; ``facecutout train --config NAME`` and ``facecutout ablate
---config NAME`` read one where a YAML file is expected (an existing file of that name wins).
+--config NAME`` read one where a YAML file is expected (a file of that name wins).
 """
 
 from __future__ import annotations
@@ -72,15 +72,15 @@ def template_settings(name: str) -> dict[str, object]:
 
 @contextmanager
 def config_file(value: str | os.PathLike) -> Iterator[Path]:
-    """The YAML file ``value`` names: an existing file, else the template of that name."""
+    """The YAML file ``value`` names: a file, else the template of that name (not a folder of it)."""
     path = Path(value)
-    if path.exists():
-        yield path
-    elif str(value) in _templates():
+    if not path.is_file() and str(value) in _templates():
         with resources.as_file(_template(str(value))) as template:
             yield template
-    else:
+        return
+    if not path.exists():
         raise DataError(
             f"config {value}: no such file, nor a template name ({', '.join(template_names())}; "
             "`facecutout config NAME` prints one)"
         )
+    yield path
