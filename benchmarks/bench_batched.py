@@ -104,7 +104,7 @@ def run_case(
 
     working = images.clone()  # cut in place again and again: the cost does not depend on the pixels
 
-    def batched(inplace: bool) -> None:
+    def batched(inplace: bool, backend: str | None = None) -> None:
         batch_face_cutout(
             working if inplace else images,
             landmarks,
@@ -112,6 +112,7 @@ def run_case(
             variant=variant,
             generator=generator,
             inplace=inplace,
+            backend=backend,
         )
         if device.type == "cuda":
             torch.cuda.synchronize(device)
@@ -136,6 +137,7 @@ def run_case(
         "loop": per_image,
         "copy": partial(batched, False),
         "in place": partial(batched, True),
+        "tensor": partial(batched, False, "tensor"),
         "candidates": candidates,
     }
     batched(False)  # warm-up (CUDA kernels, allocator)
@@ -152,6 +154,7 @@ def run_case(
         "batched_img_s": round(rates["copy"]),
         "ratio": round(rates["copy"] / rates["loop"], 2),
         "ratio_inplace": round(rates["in place"] / rates["loop"], 2),
+        "tensor_ratio": round(rates["tensor"] / rates["loop"], 2),
         "candidates_ms": round(1000 * min(times["candidates"]), 1),
     }
 

@@ -8,8 +8,9 @@ import torch
 
 from facecutout.batched.candidates import batch_candidates, draw_seeds
 from facecutout.batched.fill import fill_regions, resolve_fill
-from facecutout.batched.selection import select_regions
+from facecutout.batched.selection import per_image_regions, select_regions
 from facecutout.batched.validation import (
+    check_backend,
     check_generator,
     check_images,
     check_inplace,
@@ -58,12 +59,12 @@ def batch_face_cutout(
     apply_to: torch.Tensor | None = None,
     candidates_per_step: int = 1,
     inplace: bool = False,
+    backend: str | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Cut a landmark-guided face region out of every image of a batch.
 
-    Image b gets exactly the region that :func:`facecutout.face_cutout` chooses for it with the
-    numpy seed that ``generator`` draws for it (:func:`facecutout.batched.candidates.draw_seeds`):
-    the candidates are the per-image ones, and the batch measures them on the images' device.
+    Image b takes the candidates :func:`facecutout.face_cutout` takes with the numpy seed that
+    ``generator`` draws for it (:func:`facecutout.batched.candidates.draw_seeds`).
 
     Args:
         images: (B, C, H, W) uint8 or floating-point tensor, on any device.
@@ -78,10 +79,15 @@ def batch_face_cutout(
         features: sensory features to choose from; strategies: convex-hull strategies.
         scheme: the landmark scheme's name; None chooses it by the number of points.
         apply_to: (B,) bool, the images to cut (default: all); the others are returned unchanged.
-        candidates_per_step: candidate ranks measured in the first step for all images, twice as
-            many in each later step for the images still without a cut; changes speed and memory
-            (one (images x ranks, H, W) mask per step) only, never the result.
+        candidates_per_step: with the "tensor" backend, candidate ranks measured in the first step
+            for all images, twice as many in each later step for the images still without a cut;
+            changes speed and memory (one (images x ranks, H, W) mask per step) only, never the
+            result.
         inplace: cut ``images`` itself instead of a copy; the result is the same.
+        backend: how the cuts are chosen: "tensor" (the batch's candidates measured on its device,
+            regions equal to the per-image ones up to outline pixels) or "loop" (the per-image
+            version image by image on the CPU, the same regions as ``face_cutout``); default:
+            "loop" for CPU tensors, "tensor" elsewhere.
 
     Returns:
         The cut images (a new tensor, or ``images`` itself if ``inplace``; same shape, dtype and
@@ -109,13 +115,29 @@ def batch_face_cutout(
             f"candidates_per_step must be a positive integer, got {candidates_per_step!r}"
         )
     check_inplace(inplace)
+    backend = check_backend(backend, images.device)
 
     with torch.no_grad():
         seeds = draw_seeds(batch, generator, images.device)
-        candidates = batch_candidates(
-            points, resolved, variant, seeds, enabled, features, strategies, images.device
-        )
-        regions = select_regions(candidates, manipulated, limit, height, width, candidates_per_step)
+        if backend == "loop":
+            regions = per_image_regions(
+                points,
+                resolved,
+                variant,
+                seeds,
+                enabled,
+                features,
+                strategies,
+                manipulated,
+                limit,
+                height,
+                width,
+            ).to(images.device)
+        else:
+            candidates = batch_candidates(
+                points, resolved, variant, seeds, enabled, features, strategies, images.device
+            )
+            regions = select_regions(candidates, manipulated, limit, height, width, candidates_per_step)
         return fill_regions(images, regions, resolved_fill, generator, inplace), regions
 
 

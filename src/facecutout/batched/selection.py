@@ -1,18 +1,25 @@
-"""Choosing each image's cut: its first admissible candidate, for the whole batch at once.
+"""Choosing each image's cut: its first admissible candidate.
 
 A candidate R is admissible iff it covers at least one pixel and |R & M| <= threshold * |M| for
-the image's manipulated region M; an empty M (or no masks) puts no constraint. Candidates are
-measured in steps over ranks for the images still without a cut: ``first_step`` ranks, then twice
-as many each step, so a batch whose first candidates are admissible (the common case) measures
-only those.
+the image's manipulated region M; an empty M (or no masks) puts no constraint. Two ways, one
+result up to outline pixels: :func:`select_regions` measures the candidates of the whole batch on
+its device, in steps over ranks for the images still without a cut (``first_step`` ranks, then
+twice as many each step); :func:`per_image_regions` runs the per-image version image by image on
+the CPU.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import torch
 
 from facecutout.batched.candidates import Candidates
 from facecutout.batched.raster import hull_masks
+from facecutout.cutout.candidates import candidate_polygons
+from facecutout.cutout.schemes import LandmarkScheme
+from facecutout.cutout.selection import first_admissible
 
 
 def select_regions(
@@ -52,4 +59,34 @@ def select_regions(
         winners = (torch.arange(len(images), device=device) * len(ranks) + first)[found]
         regions[images[found]] = cut[winners]
         pending[images[found]] = False
+    return regions
+
+
+def per_image_regions(
+    landmarks: np.ndarray,
+    scheme: LandmarkScheme,
+    variant: str,
+    seeds: Sequence[int],
+    enabled: Sequence[bool],
+    features: Sequence[str],
+    strategies: Sequence[str],
+    masks: torch.Tensor | None,
+    threshold: float,
+    height: int,
+    width: int,
+) -> torch.Tensor:
+    """(B, H, W) bool on the CPU: each enabled image's region chosen by the per-image version
+    (:func:`facecutout.cutout.selection.first_admissible`) from its seed's candidates."""
+    regions = torch.zeros((len(seeds), height, width), dtype=torch.bool)
+    manipulated = None if masks is None else masks.cpu().numpy()
+    for index, (points, seed, on) in enumerate(zip(landmarks, seeds, enabled, strict=True)):
+        if not on:
+            continue
+        polygons = candidate_polygons(
+            points, scheme, variant, np.random.default_rng(seed), features, strategies
+        )
+        mask = None if manipulated is None else manipulated[index]
+        region = first_admissible(polygons, mask, threshold, height, width)
+        if region is not None:
+            regions[index].numpy()[region.window] = region.mask
     return regions

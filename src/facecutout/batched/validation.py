@@ -79,3 +79,15 @@ def check_inplace(inplace: object) -> bool:
     if not isinstance(inplace, bool):
         raise InvalidInputError(f"inplace must be True or False, got {inplace!r}")
     return inplace
+
+
+BACKENDS = ("loop", "tensor")
+
+
+def check_backend(backend: object, device: torch.device) -> str:
+    """``backend`` if it is one of BACKENDS; None: "loop" on the CPU, "tensor" elsewhere."""
+    if backend is None:
+        return "loop" if device.type == "cpu" else "tensor"
+    if backend not in BACKENDS:
+        raise InvalidInputError(f"backend must be one of {BACKENDS} or None, got {backend!r}")
+    return backend
