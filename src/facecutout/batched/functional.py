@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import torch
 
-from facecutout.batched.candidates import batch_candidates, draw_seeds
+from facecutout.batched.candidates import CandidateSource, batch_candidates, draw_seeds
 from facecutout.batched.fill import fill_regions, resolve_fill
 from facecutout.batched.selection import per_image_regions, select_regions
 from facecutout.batched.validation import (
@@ -119,24 +119,11 @@ def batch_face_cutout(
 
     with torch.no_grad():
         seeds = draw_seeds(batch, generator, images.device)
+        source = CandidateSource(points, resolved, variant, seeds, enabled, features, strategies)
         if backend == "loop":
-            regions = per_image_regions(
-                points,
-                resolved,
-                variant,
-                seeds,
-                enabled,
-                features,
-                strategies,
-                manipulated,
-                limit,
-                height,
-                width,
-            ).to(images.device)
+            regions = per_image_regions(source, manipulated, limit, height, width).to(images.device)
         else:
-            candidates = batch_candidates(
-                points, resolved, variant, seeds, enabled, features, strategies, images.device
-            )
+            candidates = batch_candidates(source, images.device)
             regions = select_regions(candidates, manipulated, limit, height, width, candidates_per_step)
         return fill_regions(images, regions, resolved_fill, generator, inplace), regions
 
