@@ -17,6 +17,8 @@ def load_landmarks(path: Path) -> np.ndarray:
         points = np.load(path, allow_pickle=False)
     except (OSError, ValueError) as error:
         raise DataError(f"cannot read landmarks {path}: {error}") from None
+    if points.dtype.kind not in "iuf":
+        raise DataError(f"landmarks {path} must hold real numbers, got dtype {points.dtype}")
     if points.ndim == 3 and points.shape[0] == 1:
         points = points[0]
     if points.ndim != 2 or points.shape[1] != 2 or points.shape[0] not in POINT_COUNTS:

@@ -89,6 +89,19 @@ def resolve_csv(root: Path, csv: str | os.PathLike) -> Path:
     raise DataError(f"CSV {csv} not found (looked as given and under {root})")
 
 
+def integer_column(table: pd.DataFrame, column: str, source: str | os.PathLike) -> pd.Series:
+    """The text column ``column`` of a CSV read as strings, as integers; DataError naming the CSV
+    line of the first value that is not an integer (empty, NaN, a word, a fraction)."""
+    numbers = pd.to_numeric(table[column], errors="coerce")
+    bad = numbers.isna() | (numbers != numbers.round())
+    if bad.any():
+        line = int(bad.to_numpy().argmax()) + 2
+        raise DataError(
+            f"{source}:{line}: column {column} must be an integer, got {table[column][bad].iloc[0]!r}"
+        )
+    return numbers.astype(int)
+
+
 def read_table(csv_path: Path) -> pd.DataFrame:
     """Read and validate one CSV: the columns, integer labels in {0, 1} and integer folds."""
     try:
@@ -102,14 +115,7 @@ def read_table(csv_path: Path) -> pd.DataFrame:
             f"got {','.join(table.columns)}"
         )
     for column in ("label", "fold", "frame"):
-        numbers = pd.to_numeric(table[column], errors="coerce")
-        bad = numbers.isna() | (numbers != numbers.round())
-        if bad.any():
-            line = int(bad.to_numpy().argmax()) + 2
-            raise DataError(
-                f"{csv_path}:{line}: column {column} must be an integer, got {table[column][bad].iloc[0]!r}"
-            )
-        table[column] = numbers.astype(int)
+        table[column] = integer_column(table, column, csv_path)
     bad_label = ~table["label"].isin([0, 1])
     if bad_label.any():
         line = int(bad_label.to_numpy().argmax()) + 2
@@ -129,7 +135,7 @@ def _inside(root: Path, path: Path, where: str) -> Path:
 def _check_names(values: dict[str, str], where: str) -> None:
     for column, value in values.items():
         parts = Path(value).parts
-        if not value or Path(value).is_absolute() or ".." in parts or len(parts) != 1:
+        if not value or "\0" in value or Path(value).is_absolute() or ".." in parts or len(parts) != 1:
             raise DataError(f"{where}: column {column} must be a plain file or folder name, got {value!r}")
 
 
@@ -194,6 +200,19 @@ def samples_from_table(
     return samples
 
 
+def check_listed_once(samples: Sequence[Sample]) -> None:
+    """DataError naming both CSV lines when two rows list the same face crop (the same dataset, video
+    and file): training and evaluation would use it twice and count it twice in every metric."""
+    first: dict[Path, str] = {}
+    for sample in samples:
+        earlier = first.setdefault(sample.image, sample.row)
+        if earlier != sample.row:
+            raise DataError(
+                f"{sample.row}: the crop {sample.dataset}/{sample.video}/{sample.image.name} is already "
+                f"listed at {earlier}; list every crop once"
+            )
+
+
 def load_samples(
     root: str | os.PathLike,
     csvs: Sequence[str | os.PathLike],
@@ -212,6 +231,7 @@ def load_samples(
         path = resolve_csv(data_root, csv)
         samples.extend(samples_from_table(data_root, read_table(path), str(path), report, landmark_folder))
     report.log()
+    check_listed_once(samples)
     if not samples:
         raise DataError(f"no usable rows in {', '.join(map(str, csvs))} under {data_root}")
     return samples, report
