@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from facecutout.cutout.manipulation import region_form
 from facecutout.errors import InvalidInputError
 
 SUPPORTED_DTYPES = (np.uint8, np.float32)
@@ -61,7 +62,8 @@ def check_threshold(threshold: object) -> float:
 
 
 def check_diff(diff: object, height: int, width: int, name: str = "diff") -> np.ndarray:
-    """Return the diff as an (H, W) array (uint8 grey levels or bool), matching the image size."""
+    """Return the diff as an (H, W) array of a manipulated-region form (see
+    :mod:`facecutout.cutout.manipulation`), matching the image size."""
     if not isinstance(diff, np.ndarray):
         raise InvalidInputError(f"{name} must be a numpy array, got {type(diff).__name__}")
     if diff.ndim == 3 and diff.shape[2] == 1:
@@ -70,6 +72,5 @@ def check_diff(diff: object, height: int, width: int, name: str = "diff") -> np.
         raise InvalidInputError(f"{name} must be a greyscale (H, W) array, got shape {diff.shape}")
     if diff.shape != (height, width):
         raise InvalidInputError(f"{name} has size {diff.shape} but the image is {(height, width)}")
-    if diff.dtype != np.uint8 and diff.dtype != np.bool_:
-        raise InvalidInputError(f"{name} must be uint8 (0..255 SSIM difference) or bool, got {diff.dtype}")
+    region_form(diff.dtype.name, name)
     return diff
