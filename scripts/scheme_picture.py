@@ -72,7 +72,8 @@ def main() -> None:
     buffer = io.BytesIO()
     figure.savefig(buffer, dpi=72)
     buffer.seek(0)
-    Image.open(buffer).convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(args.out, optimize=True)
+    picture = Image.open(buffer).convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+    picture.save(args.out, optimize=True)
     print(args.out)
 
 
