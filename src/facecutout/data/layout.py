@@ -105,7 +105,7 @@ class DatasetLayout:
 
     def video_folders(self, video: str) -> list[Path]:
         """The folders preprocessing writes that hold only this video's files."""
-        folders = [self.folder / "face_crops" / video, self.folder / "diffs" / video]
+        folders = [self.folder / folder / video for folder in ("face_crops", "diffs", "masks")]
         return folders + [self.folder / folder / video for folder in LANDMARK_FOLDERS.values()]
 
 
