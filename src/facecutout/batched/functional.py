@@ -85,8 +85,8 @@ def batch_face_cutout(
 
     Args:
         images: (B, C, H, W) uint8 or floating-point tensor, on any device.
-        landmarks: (B, N, 2) (x, y) pixels of a landmark scheme (5 MTCNN points, 68 iBUG points, or
-            a registered scheme); points outside the image are clipped onto it.
+        landmarks: (B, N, 2) (x, y) pixels of a landmark scheme (5, 68, 81, 98, 106, 468 or 478
+            built-in points, or a registered scheme); points outside the image are clipped onto it.
         masks: (B, H, W) bool manipulated regions (see :func:`binarize_diffs`), or None; an empty
             mask means no constraint (real images).
         variant: "sensory", "convex_hull" (schemes with a face outline) or "random".

@@ -33,6 +33,7 @@ BINARY_MASK_VALUE = 1
 FLOAT_DTYPES = ("float16", "float32", "float64")
 FORMS = {"bool": "mask", "uint8": "grey", **{name: "float" for name in FLOAT_DTYPES}}
 """dtype name -> form: "mask" (exact, as is), "grey" (diff or 0/1 or 0/255 mask), "float" (mask in [0, 1])."""
+_NUMPY_FORMS = {np.dtype(name): form for name, form in FORMS.items()}  # skips building dtype names
 
 
 def region_form(dtype_name: str, name: str = "diff") -> str:
@@ -44,6 +45,11 @@ def region_form(dtype_name: str, name: str = "diff") -> str:
             f"mask in [0, 1], got dtype {dtype_name}; convert it, e.g. with .astype(bool) for a mask"
         )
     return form
+
+
+def form_of(array: np.ndarray, name: str = "diff") -> str:
+    """:func:`region_form` of a numpy array (a dict lookup for the accepted dtypes)."""
+    return _NUMPY_FORMS.get(array.dtype) or region_form(array.dtype.name, name)
 
 
 def check_float_range(low: float, high: float, name: str = "diff") -> None:
@@ -73,7 +79,7 @@ def binarize_diff(diff: np.ndarray, level: int = DEFAULT_DIFF_LEVEL, open_radius
         diff = diff[:, :, 0]
     if diff.ndim != 2:
         raise InvalidInputError(f"diff must be a greyscale (H, W) array, got shape {diff.shape}")
-    form = region_form(diff.dtype.name)
+    form = form_of(diff)
     check_diff_level(level)
     if not isinstance(open_radius, (int, np.integer)) or open_radius < 0:
         raise InvalidInputError(f"open_radius must be a non-negative integer, got {open_radius!r}")

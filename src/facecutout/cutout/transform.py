@@ -1,7 +1,8 @@
 """Face-Cutout as an albumentations 2.x transform.
 
-Landmarks travel as ``keypoints`` and the fake's SSIM diff as ``mask`` of a Compose, so geometric
-transforms before FaceCutout move them consistently; FaceCutout changes only the image. Use
+Landmarks travel as ``keypoints`` and the fake's SSIM diff or mask (any form of
+:mod:`facecutout.cutout.manipulation`) as ``mask`` of a Compose, so geometric transforms before
+FaceCutout move them consistently; FaceCutout changes only the image. Use
 ``A.KeypointParams(format="xy", remove_invisible=False)`` so no landmark is dropped.
 """
 

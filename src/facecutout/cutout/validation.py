@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from facecutout.cutout.manipulation import region_form
+from facecutout.cutout.manipulation import form_of
 from facecutout.errors import InvalidInputError
 
 SUPPORTED_DTYPES = (np.uint8, np.float32)
@@ -72,5 +72,5 @@ def check_diff(diff: object, height: int, width: int, name: str = "diff") -> np.
         raise InvalidInputError(f"{name} must be a greyscale (H, W) array, got shape {diff.shape}")
     if diff.shape != (height, width):
         raise InvalidInputError(f"{name} has size {diff.shape} but the image is {(height, width)}")
-    region_form(diff.dtype.name, name)
+    form_of(diff, name)
     return diff
