@@ -135,6 +135,33 @@ def _check_names(values: dict[str, str], where: str) -> None:
             raise DataError(f"{where}: column {column} must be a plain file or folder name, got {value!r}")
 
 
+def _sample(
+    row: tuple,
+    where: str,
+    image: Path,
+    diff: Path | None = None,
+    original_image: Path | None = None,
+    landmarks: Path | None = None,
+    exact_mask: Path | None = None,
+) -> Sample:
+    """The Sample of a table row with the files found for it."""
+    return Sample(
+        where,
+        row.dataset,
+        row.video,
+        row.original,
+        row.frame,
+        row.fold,
+        row.label,
+        image,
+        diff,
+        original_image,
+        landmarks,
+        getattr(row, IDENTITY, None) or None,
+        exact_mask,
+    )
+
+
 def _named_file(root: Path, value: object) -> Path | None:
     """A path column's file (relative paths from the data root); None when empty or absent."""
     if not isinstance(value, str) or not value:
@@ -155,21 +182,7 @@ def _direct_sample(root: Path, row: tuple, where: str, report: TableReport) -> S
     exact_mask = _named_file(root, getattr(row, "mask_path", "")) if row.label == 1 else None
     report.exact_masks += exact_mask is not None
     report.fakes_without_diff += row.label == 1 and exact_mask is None
-    return Sample(
-        where,
-        row.dataset,
-        row.video,
-        row.original,
-        row.frame,
-        row.fold,
-        row.label,
-        image,
-        None,
-        None,
-        landmarks,
-        getattr(row, IDENTITY, None) or None,
-        exact_mask,
-    )
+    return _sample(row, where, image, landmarks=landmarks, exact_mask=exact_mask)
 
 
 def samples_from_table(
@@ -218,23 +231,7 @@ def samples_from_table(
                 else:
                     original_image = None
                     report.fakes_without_diff += 1
-        samples.append(
-            Sample(
-                where,
-                row.dataset,
-                row.video,
-                row.original,
-                row.frame,
-                row.fold,
-                row.label,
-                image,
-                diff,
-                original_image,
-                landmarks,
-                getattr(row, IDENTITY, None) or None,
-                exact_mask,
-            )
-        )
+        samples.append(_sample(row, where, image, diff, original_image, landmarks, exact_mask))
         report.kept += 1
     return samples
 
