@@ -39,7 +39,12 @@ def check_landmarks(landmarks: object, height: int, width: int, name: str = "lan
         raise InvalidInputError(f"{name} must be an (N, 2) array of real numbers, got dtype {array.dtype}")
     points = array.astype(np.float64, copy=False)
     if points.ndim != 2 or points.shape[1] != 2:
-        raise InvalidInputError(f"{name} must have shape (N, 2), got shape {points.shape}")
+        hint = (
+            "; for (x, y, z) points (MediaPipe, 3-D landmarks) pass their pixel x and y, points[:, :2]"
+            if points.ndim == 2 and points.shape[1] == 3
+            else ""
+        )
+        raise InvalidInputError(f"{name} must have shape (N, 2), got shape {points.shape}{hint}")
     if not np.isfinite(points).all():
         raise InvalidInputError(f"{name} contains NaN or infinite values")
     return np.clip(points, 0, (width - 1, height - 1))
