@@ -5,7 +5,9 @@ of a row are where :class:`facecutout.data.layout.DatasetLayout` puts them under
 ``ROOT/<dataset>/``: the face crop, for fakes the diff and optionally the exact mask (as ``facecutout
 pseudofake`` writes it; it takes precedence over the SSIM diff), and the landmarks in the chosen
 landmark folder (``original_landmarks`` by default). Rows whose crop is missing are dropped and
-counted; the count is logged once per read, never retried.
+counted; the count is logged once per read, never retried. A row whose ``image_path`` is set
+(:data:`facecutout.data.layout.PATH_COLUMNS`) takes its image, landmarks and exact region from its
+own path columns instead (absolute, or relative to the data root), and nothing from the layout.
 """
 
 from __future__ import annotations
@@ -139,6 +141,56 @@ def _check_names(values: dict[str, str], where: str) -> None:
             raise DataError(f"{where}: column {column} must be a plain file or folder name, got {value!r}")
 
 
+def _sample(
+    row: tuple,
+    where: str,
+    image: Path,
+    diff: Path | None = None,
+    original_image: Path | None = None,
+    landmarks: Path | None = None,
+    exact_mask: Path | None = None,
+) -> Sample:
+    """The Sample of a table row with the files found for it."""
+    return Sample(
+        where,
+        row.dataset,
+        row.video,
+        row.original,
+        row.frame,
+        row.fold,
+        row.label,
+        image,
+        diff,
+        original_image,
+        landmarks,
+        getattr(row, IDENTITY, None) or None,
+        exact_mask,
+    )
+
+
+def _named_file(root: Path, value: object) -> Path | None:
+    """A path column's file (relative paths from the data root); None when empty or absent."""
+    if not isinstance(value, str) or not value:
+        return None
+    path = Path(value) if Path(value).is_absolute() else root / value
+    return path if path.is_file() else None
+
+
+def _direct_sample(root: Path, row: tuple, where: str, report: TableReport) -> Sample | None:
+    """The sample of a row that names its own files (None, counted, when its image is missing)."""
+    image = _named_file(root, row.image_path)
+    if image is None:
+        report.missing_image += 1
+        report.examples.append(f"{where} {row.image_path}")
+        return None
+    landmarks = _named_file(root, getattr(row, "landmarks_path", ""))
+    report.without_landmarks += landmarks is None
+    exact_mask = _named_file(root, getattr(row, "mask_path", "")) if row.label == 1 else None
+    report.exact_masks += exact_mask is not None
+    report.fakes_without_diff += row.label == 1 and exact_mask is None
+    return _sample(row, where, image, landmarks=landmarks, exact_mask=exact_mask)
+
+
 def samples_from_table(
     root: Path,
     table: pd.DataFrame,
@@ -153,6 +205,12 @@ def samples_from_table(
         where = f"{source}:{index}"
         _check_names({column: getattr(row, column) for column in NAME_COLUMNS}, where)
         report.rows += 1
+        if getattr(row, "image_path", ""):
+            direct = _direct_sample(root, row, where, report)
+            if direct is not None:
+                samples.append(direct)
+                report.kept += 1
+            continue
         layout = DatasetLayout(root, row.dataset)
         image = _inside(resolved_root, layout.crop(row.video, row.file), where)
         if not image.is_file():
@@ -179,23 +237,7 @@ def samples_from_table(
                 else:
                     original_image = None
                     report.fakes_without_diff += 1
-        samples.append(
-            Sample(
-                where,
-                row.dataset,
-                row.video,
-                row.original,
-                row.frame,
-                row.fold,
-                row.label,
-                image,
-                diff,
-                original_image,
-                landmarks,
-                getattr(row, IDENTITY, None) or None,
-                exact_mask,
-            )
-        )
+        samples.append(_sample(row, where, image, diff, original_image, landmarks, exact_mask))
         report.kept += 1
     return samples
 
