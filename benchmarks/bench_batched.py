@@ -30,8 +30,8 @@ from offline import work_offline
 
 from facecutout import binarize_diff, face_cutout
 from facecutout.batched import batch_face_cutout
-from facecutout.batched.candidates import batch_candidates, draw_seeds
-from facecutout.cutout import resolve_scheme
+from facecutout.batched.candidates import CandidateSource, batch_candidates, draw_seeds
+from facecutout.cutout import HULL_STRATEGIES, SENSORY_FEATURES, resolve_scheme
 from facecutout.data.table import load_samples
 from facecutout.fileio import read_grey, read_rgb
 
@@ -104,7 +104,7 @@ def run_case(
 
     working = images.clone()  # cut in place again and again: the cost does not depend on the pixels
 
-    def batched(inplace: bool) -> None:
+    def batched(inplace: bool, backend: str | None = None) -> None:
         batch_face_cutout(
             working if inplace else images,
             landmarks,
@@ -112,6 +112,7 @@ def run_case(
             variant=variant,
             generator=generator,
             inplace=inplace,
+            backend=backend,
         )
         if device.type == "cuda":
             torch.cuda.synchronize(device)
@@ -121,21 +122,16 @@ def run_case(
 
     def candidates() -> None:
         seeds = draw_seeds(batch, generator, device)
-        batch_candidates(
-            points_cpu,
-            scheme,
-            variant,
-            seeds,
-            [True] * batch,
-            ("eyes", "nose", "mouth"),
-            ("run", "subset", "half"),
-            device,
+        source = CandidateSource(
+            points_cpu, scheme, variant, seeds, [True] * batch, SENSORY_FEATURES, HULL_STRATEGIES
         )
+        batch_candidates(source, device)
 
     runs = {
         "loop": per_image,
         "copy": partial(batched, False),
         "in place": partial(batched, True),
+        "tensor": partial(batched, False, "tensor"),
         "candidates": candidates,
     }
     batched(False)  # warm-up (CUDA kernels, allocator)
@@ -152,6 +148,7 @@ def run_case(
         "batched_img_s": round(rates["copy"]),
         "ratio": round(rates["copy"] / rates["loop"], 2),
         "ratio_inplace": round(rates["in place"] / rates["loop"], 2),
+        "tensor_ratio": round(rates["tensor"] / rates["loop"], 2),
         "candidates_ms": round(1000 * min(times["candidates"]), 1),
     }
 

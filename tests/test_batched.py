@@ -52,8 +52,9 @@ batches = st.builds(
     threshold=st.sampled_from([0.0, 0.1, 0.3, 1.0]),
     fill=st.sampled_from([0, 7, "per_channel", "random", "random_uniform"]),
     seed=st.integers(0, 1000),
+    backend=st.sampled_from(["loop", "tensor"]),
 )
-def test_invariants(data, variant, threshold, fill, seed):
+def test_invariants(data, variant, threshold, fill, seed, backend):
     images, landmarks, masks = data
     channels = images.shape[1]
     if variant == "convex_hull" and landmarks.shape[1] == 5:
@@ -68,6 +69,7 @@ def test_invariants(data, variant, threshold, fill, seed):
         threshold=threshold,
         fill=fill,
         generator=torch.Generator().manual_seed(seed),
+        backend=backend,
     )
     assert out.shape == images.shape and out.dtype == images.dtype
     assert regions.shape == masks.shape and regions.dtype == torch.bool
@@ -114,6 +116,7 @@ def test_candidates_per_step_changes_speed_only():
             fill="random",
             generator=torch.Generator().manual_seed(2),
             candidates_per_step=step,
+            backend="tensor",
         )
         for step in (1, 3, 64)
     ]
@@ -200,6 +203,7 @@ def test_binarize_diffs_matches_the_per_image_rule():
         ({"apply_to": torch.ones(2, dtype=torch.bool)}, "apply_to"),
         ({"candidates_per_step": 0}, "candidates_per_step"),
         ({"inplace": 1}, "inplace must be True or False"),
+        ({"backend": "compiled"}, "backend must be one of"),
     ],
 )
 def test_bad_arguments_are_named(change, message):
@@ -221,14 +225,18 @@ def test_module_rejects_bad_settings(kwargs, message):
         BatchFaceCutout(**kwargs)
 
 
+@pytest.mark.parametrize("backend", ["loop", "tensor"])
 @pytest.mark.parametrize("variant", ["sensory", "convex_hull"])
-def test_degenerate_landmarks_cut_one_pixel(variant):
+def test_degenerate_landmarks_cut_one_pixel(variant, backend):
     """All points on one pixel (or a 1x1 image): the candidate is that pixel, as cv2 would draw it."""
     images = torch.zeros((2, 3, 20, 20), dtype=torch.uint8)
-    out, regions = batch_face_cutout(images, torch.full((2, 68, 2), 7.0), variant=variant, fill=1)
+    points = torch.full((2, 68, 2), 7.0)
+    out, regions = batch_face_cutout(images, points, variant=variant, fill=1, backend=backend)
     assert regions.sum((1, 2)).tolist() == [1, 1] and bool(regions[:, 7, 7].all())
     assert int(out.sum()) == 2 * 3
-    tiny, regions = batch_face_cutout(torch.zeros((1, 1, 1, 1)), torch.full((1, 5, 2), -3.0), fill=0.5)
+    tiny, regions = batch_face_cutout(
+        torch.zeros((1, 1, 1, 1)), torch.full((1, 5, 2), -3.0), fill=0.5, backend=backend
+    )
     assert bool(regions.all()) and tiny.item() == 0.5
 
 

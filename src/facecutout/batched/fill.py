@@ -47,13 +47,16 @@ def fill_regions(
     """``images`` (B, C, H, W) with the pixels of ``regions`` (B, H, W) filled in every channel: a
     new batch, or ``images`` itself if ``inplace``.
 
-    ``fill`` comes from :func:`resolve_fill`; "random" draws a (B, C, H, W) batch of noise,
-    "random_uniform" one colour (B, C) per image.
+    ``fill`` comes from :func:`resolve_fill`: a constant is written channel by channel, "random"
+    draws a (B, C, H, W) batch of noise, "random_uniform" one colour (B, C) per image.
     """
-    batch, channels = images.shape[:2]
     if not isinstance(fill, str):
-        values = fill.view(1, channels, 1, 1)
-    elif fill == "random":
+        output = images if inplace else images.clone()
+        for channel, value in enumerate(fill.tolist()):
+            output[:, channel].masked_fill_(regions, value)
+        return output
+    batch, channels = images.shape[:2]
+    if fill == "random":
         values = noise(tuple(images.shape), images, generator)
     else:
         values = noise((batch, channels), images, generator)[..., None, None]

@@ -1,18 +1,20 @@
-"""Choosing each image's cut: its first admissible candidate, for the whole batch at once.
+"""Choosing each image's cut: its first admissible candidate.
 
 A candidate R is admissible iff it covers at least one pixel and |R & M| <= threshold * |M| for
-the image's manipulated region M; an empty M (or no masks) puts no constraint. Candidates are
-measured in steps over ranks for the images still without a cut: ``first_step`` ranks, then twice
-as many each step, so a batch whose first candidates are admissible (the common case) measures
-only those.
+the image's manipulated region M; an empty M (or no masks) puts no constraint. Two ways, one
+result up to outline pixels: :func:`select_regions` measures the candidates of the whole batch on
+its device, in steps over ranks for the images still without a cut (``first_step`` ranks, then
+twice as many each step); :func:`per_image_regions` runs the per-image version image by image on
+the CPU.
 """
 
 from __future__ import annotations
 
 import torch
 
-from facecutout.batched.candidates import Candidates
+from facecutout.batched.candidates import Candidates, CandidateSource
 from facecutout.batched.raster import hull_masks
+from facecutout.cutout.selection import first_admissible
 
 
 def select_regions(
@@ -52,4 +54,19 @@ def select_regions(
         winners = (torch.arange(len(images), device=device) * len(ranks) + first)[found]
         regions[images[found]] = cut[winners]
         pending[images[found]] = False
+    return regions
+
+
+def per_image_regions(
+    source: CandidateSource, masks: torch.Tensor | None, threshold: float, height: int, width: int
+) -> torch.Tensor:
+    """(B, H, W) bool on the CPU: each image's region chosen by the per-image version
+    (:func:`facecutout.cutout.selection.first_admissible`) from its candidates."""
+    regions = torch.zeros((len(source.seeds), height, width), dtype=torch.bool)
+    manipulated = None if masks is None else masks.cpu().numpy()
+    for image in range(len(source.seeds)):
+        mask = None if manipulated is None else manipulated[image]
+        region = first_admissible(source.polygons(image), mask, threshold, height, width)
+        if region is not None:
+            regions[image].numpy()[region.window] = region.mask
     return regions

@@ -53,7 +53,7 @@ def check_masks(masks: object, images: torch.Tensor) -> torch.Tensor | None:
     if masks.dtype != torch.bool:
         raise InvalidInputError(
             f"masks must be bool (the manipulated region), got {masks.dtype}; "
-            "binarise uint8 SSIM diffs with facecutout.batched.binarize_diffs"
+            "turn SSIM diffs and uint8 or float masks into regions with facecutout.batched.binarize_diffs"
         )
     return masks.to(images.device)
 
@@ -79,3 +79,15 @@ def check_inplace(inplace: object) -> bool:
     if not isinstance(inplace, bool):
         raise InvalidInputError(f"inplace must be True or False, got {inplace!r}")
     return inplace
+
+
+BACKENDS = ("loop", "tensor")
+
+
+def check_backend(backend: object, device: torch.device) -> str:
+    """``backend`` if it is one of BACKENDS; None: "loop" on the CPU, "tensor" elsewhere."""
+    if backend is None:
+        return "loop" if device.type == "cpu" else "tensor"
+    if backend not in BACKENDS:
+        raise InvalidInputError(f"backend must be one of {BACKENDS} or None, got {backend!r}")
+    return backend
