@@ -11,12 +11,15 @@ import subprocess
 import sys
 import textwrap
 import urllib.request
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+import tomllib
 from face_shapes import face_68
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTALL_TIMEOUT = 900
@@ -45,6 +48,19 @@ def index_problem() -> str | None:
     return None
 
 
+def build_isolation() -> list[str]:
+    """pip's option to build with this environment's setuptools when it meets pyproject.toml's
+    build-system requirement (no download of an isolated build environment); else none."""
+    requirement = Requirement(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"][0]
+    )
+    try:
+        installed = version(requirement.name)
+    except PackageNotFoundError:
+        return []
+    return ["--no-build-isolation"] if requirement.specifier.contains(installed) else []
+
+
 @pytest.fixture(scope="module")
 def core_python(tmp_path_factory) -> Path:
     """The Python of a fresh venv holding the wheel of this checkout and its core dependencies only."""
@@ -57,7 +73,9 @@ def core_python(tmp_path_factory) -> Path:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, source / name)
     shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    built = pip("wheel", "--no-deps", "--quiet", "--wheel-dir", str(work / "dist"), str(source))
+    built = pip(
+        "wheel", "--no-deps", "--quiet", *build_isolation(), "--wheel-dir", str(work / "dist"), str(source)
+    )
     assert built.returncode == 0, built.stderr[-3000:]
     (wheel,) = (work / "dist").glob("facecutout-*.whl")
     venv = work / "venv"
