@@ -20,6 +20,7 @@ import pytest
 import tomllib
 from face_shapes import face_68
 from packaging.requirements import Requirement
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTALL_TIMEOUT = 900
@@ -48,17 +49,25 @@ def index_problem() -> str | None:
     return None
 
 
+def installed_version(distribution: str) -> str | None:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
+
+
 def build_isolation() -> list[str]:
     """pip's option to build with this environment's setuptools when it meets pyproject.toml's
-    build-system requirement (no download of an isolated build environment); else none."""
+    build-system requirement and can build wheels (its own bdist_wheel from 70.1, else the wheel
+    package): no isolated build environment to download. Else none."""
     requirement = Requirement(
         tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"][0]
     )
-    try:
-        installed = version(requirement.name)
-    except PackageNotFoundError:
+    setuptools = installed_version("setuptools")
+    if setuptools is None or not requirement.specifier.contains(setuptools):
         return []
-    return ["--no-build-isolation"] if requirement.specifier.contains(installed) else []
+    builds_wheels = Version(setuptools) >= Version("70.1") or installed_version("wheel") is not None
+    return ["--no-build-isolation"] if builds_wheels else []
 
 
 @pytest.fixture(scope="module")
