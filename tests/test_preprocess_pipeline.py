@@ -388,10 +388,13 @@ def test_a_failing_unit_is_reported_and_retried(
     def broken(*args: object) -> dict:
         raise OSError("disk full")
 
-    monkeypatch.setattr("facecutout.preprocess.runner.fake_diffs", broken)
+    monkeypatch.setattr("facecutout.preprocess.units.fake_diffs", broken)
     result = preprocess_dataset(listing, out, config, progress=False)
     assert result.stages["diffs"] == StageRun(units=1, outcomes={"failed:OSError": 1})
-    assert result.report.stages["diffs"].outcomes["not_run"] == 1
+    # the failure is in the report, with its reason, and recorded so that the next run retries it
+    assert result.report.stages["diffs"].outcomes["failed:OSError"] == 1
+    [failure] = [skip for skip in result.report.skips if skip.video == "bravo_fake0"]
+    assert (failure.stage, failure.reason) == ("diffs", "failed:OSError") and "disk full" in failure.detail
     monkeypatch.undo()
     retried = preprocess_dataset(listing, out, config, progress=False)
     assert retried.stages["diffs"] == StageRun(units=1, outcomes={"done": 1})

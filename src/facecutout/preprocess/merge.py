@@ -16,10 +16,18 @@ from facecutout.data.folds import fold_summary, leakage_problems
 from facecutout.data.layout import COLUMNS, IDENTITY, DatasetLayout, assign_folds, crop_name, write_csv
 from facecutout.errors import DataError
 from facecutout.fileio import atomic_write_bytes
+from facecutout.preprocess.balance import balance_warnings, fold_shares
 from facecutout.preprocess.config import STAGES, PreprocessConfig
 from facecutout.preprocess.identity import identity_groups
 from facecutout.preprocess.markers import read_marker, remove_stale_temporaries
-from facecutout.preprocess.report import FoldsReport, MergeReport, Skip, SourceCounts, StageReport
+from facecutout.preprocess.report import (
+    FoldShare,
+    FoldsReport,
+    MergeReport,
+    Skip,
+    SourceCounts,
+    StageReport,
+)
 from facecutout.sources import FAKE, REAL, SourceListing, VideoRecord
 
 logger = logging.getLogger(__name__)
@@ -96,10 +104,8 @@ def _stage_report(
         if marker["status"] == "done":
             outcome["done"] += 1
         else:
-            outcome[f"skipped:{marker['reason']}"] += 1
-            skips.append(
-                Skip(video=record.video, stage=stage, reason=marker["reason"], detail=marker["detail"])
-            )
+            outcome[f"{marker['status']}:{marker['reason']}"] += 1
+            skips.append(skip_of(record.video, stage, marker))
         for key, name in STAGE_COUNTS.get(stage, {}).items():
             counts[name] += int(marker.get(key, 0))
         if stage == "frames" and marker["status"] == "done":
@@ -115,6 +121,14 @@ def _stage_report(
         videos=len(records), outcomes=dict(sorted(outcome.items())), counts=dict(sorted(counts.items()))
     )
     return report, markers
+
+
+def skip_of(video: str, stage: str, marker: dict) -> Skip:
+    """The report's entry for a video a stage skipped, or whose unit failed (even after retries)."""
+    if marker["status"] == "failed":
+        detail = f"{marker['detail']} ({marker.get('attempts', 1)} attempt(s); the next run retries it)"
+        return Skip(video=video, stage=stage, reason=f"failed:{marker['reason']}", detail=detail)
+    return Skip(video=video, stage=stage, reason=marker["reason"], detail=marker["detail"])
 
 
 def build_table(
@@ -168,8 +182,8 @@ def merge(
     not_run = stages["frames"].outcomes.get("not_run", 0)
     if not_run and not allow_partial:
         raise DataError(
-            f"{not_run} video(s) of {listing.dataset} were never processed (a shard not run yet, or a unit "
-            "that failed: see the log); run the missing shards or rerun, or merge with --allow-partial"
+            f"{not_run} video(s) of {listing.dataset} were never processed (a shard not run yet, or a run "
+            "interrupted); run the missing shards or rerun, or merge with --allow-partial"
         )
     embeddings = {}
     for record in listing.originals():
@@ -190,6 +204,11 @@ def merge(
         remove_stale_temporaries(path.parent, prefix=f".{path.name}.")
     write_csv(layout.csv, table)
     problems = leakage_problems(table)
+    shares = fold_shares(table, config.folds)
+    warnings = balance_warnings(groups, shares, config.folds, config.cluster_distance)
+    for warning in warnings:
+        logger.warning("%s: %s", listing.dataset, warning)
+    largest = max(Counter(groups.values()).values(), default=0)
     report = MergeReport(
         dataset=listing.dataset,
         csv=layout.csv.name,
@@ -202,9 +221,12 @@ def merge(
         stages=stages,
         folds=FoldsReport(
             groups=len(set(groups.values())),
-            largest_group_videos=max(Counter(groups.values()).values(), default=0),
+            largest_group_videos=largest,
+            largest_group_share=round(largest / len(groups), 4) if groups else 0.0,
             rows=len(table),
             per_fold=fold_summary(table),
+            shares={str(fold): FoldShare(videos=v, fakes=f) for fold, (v, f) in shares.items()},
+            balance_warnings=warnings,
             leakage_problems=problems,
         ),
         skips=sorted(skips, key=lambda item: (item.stage, item.video)),
