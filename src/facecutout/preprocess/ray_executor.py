@@ -190,8 +190,9 @@ class RayExecutor(UnitExecutor):
                 return UnitResult(stage, unit, failed_result(unit, cause or error, self._attempts))
 
     def close(self) -> None:
-        for ref in self._pending:
-            self.ray.cancel(ref, force=False)
+        for ref, (_, _, actor, _) in self._pending.items():
+            if actor is None:  # the actors' calls end with the actors
+                self.ray.cancel(ref)
         for actor in self._actors:
             self.ray.kill(actor)
         self._pending.clear()
