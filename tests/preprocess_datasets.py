@@ -85,27 +85,16 @@ def small_dataset(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -
     return shared_once(tmp_path_factory, "preprocess-small", build)
 
 
+def command_arguments(raw: Path, out: Path, *options: str) -> list[str]:
+    """The ``facecutout`` arguments that preprocess a DFDC-layout ``raw`` into ``out``, ``options`` added."""
+    arguments = ["preprocess", "--source", "dfdc", "--root", str(raw), "--out", str(out)]
+    return [*arguments, "--frames", str(FRAMES), "--folds", "2", "--no-progress", *options]
+
+
 def run_cli(raw: Path, out: Path, *options: str) -> subprocess.Popen:
-    """``facecutout preprocess`` on a DFDC-layout ``raw`` in a subprocess, with ``options`` added."""
-    command = [
-        sys.executable,
-        "-m",
-        "facecutout.cli",
-        "preprocess",
-        "--source",
-        "dfdc",
-        "--root",
-        str(raw),
-        "--out",
-        str(out),
-        "--frames",
-        str(FRAMES),
-        "--folds",
-        "2",
-        "--no-progress",
-        *options,
-    ]
-    # its own process group: the kill takes the workers too, as a job scheduler's would
+    """The same in a subprocess, in its own process group (a kill of the group takes its workers too,
+    as a job scheduler's would)."""
+    command = [sys.executable, "-m", "facecutout.cli", *command_arguments(raw, out, *options)]
     return subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
     )

@@ -90,10 +90,8 @@ class RayExecutor(UnitExecutor):
         self._owns_ray = not self.ray.is_initialized()
         if self._owns_ray:
             self._start_ray()
-        elif self.options.address is not None or self.options.cpus is not None:
-            raise InvalidInputError(
-                "ray: Ray is already initialised in this process; leave address and cpus unset"
-            )
+        else:
+            self._check_connection()
         resources = self.ray.cluster_resources()
         self.cpus = max(1, int(resources.get("CPU", 1)))
         gpus_per_actor, detectors = self._detection_plan(resources.get("GPU", 0.0))
@@ -131,6 +129,15 @@ class RayExecutor(UnitExecutor):
         except (ConnectionError, ValueError) as error:
             where = self.options.address or "a new local instance"
             raise InvalidInputError(f"ray.address: cannot start or join Ray ({where}): {error}") from None
+
+    def _check_connection(self) -> None:
+        """This process is connected to Ray already: the options must not ask for another instance."""
+        current = self.ray.get_runtime_context().gcs_address
+        if self.options.address not in (None, "auto", current) or self.options.cpus is not None:
+            raise InvalidInputError(
+                f"ray: this process is connected to the Ray cluster at {current} already; leave ray.cpus "
+                "unset, and ray.address unset or equal to it"
+            )
 
     def _detection_plan(self, cluster_gpus: float) -> tuple[float, int]:
         """(GPU share per actor, number of actors) from the options and the cluster's resources."""
