@@ -199,6 +199,11 @@ def test_dfdc_bad_inputs_are_counted_skips_with_reasons(dfdc_run: Path) -> None:
         "skipped": {"file_missing": 1, "original_missing": 1},
     }
     assert report["folds"]["leakage_problems"] == []
+    # alpha, bravo (the same person) and their 3 fakes are the largest of 6 groups: 5 of 13 videos
+    folds = report["folds"]
+    assert (folds["groups"], folds["largest_group_videos"], folds["largest_group_share"]) == (6, 5, 0.3846)
+    assert folds["shares"] == {"0": {"videos": 0.5, "fakes": 0.5}, "1": {"videos": 0.5, "fakes": 0.5}}
+    assert folds["balance_warnings"] == []
 
 
 def test_rerun_does_no_work_and_changes_nothing(dfdc_run: Path, tmp_path: Path) -> None:
