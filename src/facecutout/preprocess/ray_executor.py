@@ -92,26 +92,41 @@ class RayExecutor(UnitExecutor):
             self._start_ray()
         else:
             self._check_connection()
+        self._actors: list[Any] = []
+        # ObjectRef -> (stage, unit, actor index or None, whether it is a decoded batch for an actor)
+        self._pending: dict[Any, tuple[str, Unit, int | None, bool]] = {}
+        try:
+            self._prepare()
+        except BaseException:
+            self.close()
+            raise
+
+    def _prepare(self) -> None:
+        """The remote functions and the detection actors, sized to the cluster."""
         resources = self.ray.cluster_resources()
         self.cpus = max(1, int(resources.get("CPU", 1)))
         gpus_per_actor, detectors = self._detection_plan(resources.get("GPU", 0.0))
         retries = self.options.retries
         self._attempts = retries + 1
-        self._context = self.ray.put(context)
+        self._context = self.ray.put(self.context)
         self._unit = self.ray.remote(_unit_task).options(
             num_cpus=1, max_retries=retries, retry_exceptions=True
         )
         self._decode = self.ray.remote(_decode_task).options(
             num_cpus=1, max_retries=retries, retry_exceptions=True
         )
-        device = context.config.device or (None if gpus_per_actor else "cpu")
+        config = self.context.config
+        device = config.device or (None if gpus_per_actor else "cpu")
+        # no CPU slot held (a CPU actor shares the cores with the tasks); spread over the nodes
         actor = self.ray.remote(FaceDetectionActor).options(
-            num_cpus=0, num_gpus=gpus_per_actor, max_restarts=retries, max_task_retries=retries
+            num_cpus=0,
+            num_gpus=gpus_per_actor,
+            max_restarts=retries,
+            max_task_retries=retries,
+            scheduling_strategy="SPREAD",
         )
-        self._actors = [actor.remote(context.config.detector, device) for _ in range(detectors)]
+        self._actors = [actor.remote(config.detector, device) for _ in range(detectors)]
         self._actor_load = [0] * detectors
-        # ObjectRef -> (stage, unit, actor index or None, whether it is a decoded batch for an actor)
-        self._pending: dict[Any, tuple[str, Unit, int | None, bool]] = {}
         logger.info(
             "Ray: %d CPU(s), %d detection actor(s) with %s GPU each", self.cpus, detectors, gpus_per_actor
         )
