@@ -60,7 +60,7 @@ def run_on_ray(small: Path, out: Path, retries: int = 3) -> PreprocessResult:
 
 
 def test_ray_writes_the_local_executors_files_and_reports_failed_units(
-    ray_address: str, small: Path, tmp_path: Path
+    ray_address: str, small: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
     # a file where one fake's diffs folder belongs: that unit raises on every attempt
@@ -72,12 +72,19 @@ def test_ray_writes_the_local_executors_files_and_reports_failed_units(
     [failure] = [skip for skip in result.report.skips if skip.stage == "diffs"]
     assert failure.video == "two_fake0" and failure.reason == "failed:FileExistsError"
     assert "2 attempt(s)" in failure.detail
+    # Ray did retry it: its raylet says so on the driver's stdout (which the driver prints asynchronously)
+    retried = "Task _unit_task failed. There are 1 retries remaining"
+    seen, deadline = "", time.monotonic() + 60
+    while retried not in seen and time.monotonic() < deadline:
+        time.sleep(0.1)
+        seen += capfd.readouterr().out
+    assert retried in seen
     assert result.report.stages["diffs"].outcomes == {"done": 2, "failed:FileExistsError": 1}
     # out of the way, the next run redoes that unit only, and every file equals the local executor's
     blocker.unlink()
-    retried = run_on_ray(small, out)
-    assert retried.stages["diffs"] == StageRun(units=1, outcomes={"done": 1})
-    assert sum(stage.units for stage in retried.stages.values()) == 1
+    rerun = run_on_ray(small, out)
+    assert rerun.stages["diffs"] == StageRun(units=1, outcomes={"done": 1})
+    assert sum(stage.units for stage in rerun.stages.values()) == 1
     assert file_hashes(out) == file_hashes(small / "reference")
 
 
