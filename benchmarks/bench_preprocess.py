@@ -162,9 +162,7 @@ def main() -> None:
         make_dfdc(root, specs)
         listing = read_source("dfdc", root)
         if args.executors:
-            warm_root = Path(temporary) / "warm"
-            make_dfdc(warm_root, {"warm": specs["video00"]})
-            bench_executors(listing, read_source("dfdc", warm_root), config, Path(temporary))
+            bench_executors(listing, config, Path(temporary))
             return
         # load every model, and run the detector once at this frame size, before timing anything
         warm = read_frames(listing.records[0].path, [0])[0]

@@ -3,9 +3,10 @@
 - executors: one timed run each of the whole pipeline (every stage and the merge) on the same
   dataset: Ray on 1 and on 2 CPUs, the local executor with 1 and with 2 workers. Each run is
   confined to as many cores as it has CPUs or workers (CPU affinity, inherited by every process it
-  starts), so "1 CPU" really is one core. Ray is started, and its task workers have imported
-  facecutout (a run on one other video), before the timing starts, as on a running cluster; the
-  detection actor starts within the timed run, as the local pool's processes do.
+  starts), so "1 CPU" really is one core. The Ray instance is started before the timing, as a
+  cluster runs before a job; everything a run starts is timed: Ray's worker processes and
+  detection actor (importing facecutout, loading the models), the local pool's processes, the
+  models of a one-worker run (in the driver, which has imported facecutout, as the command has).
 - costs: seconds of every unit of work in this process on one thread, stage by stage (the faces
   stage split into decoding and detection), on DFDC-sized videos: what a run on more machines is
   estimated from.
@@ -47,20 +48,18 @@ def timed(function) -> float:
     return time.perf_counter() - start
 
 
-def ray_run(
-    listing: SourceListing, warm: SourceListing, config: PreprocessConfig, folder: Path, cpus: int
-) -> float:
-    """Seconds of one Ray run on a new local instance of ``cpus`` CPUs (started and warmed first)."""
+def ray_run(listing: SourceListing, config: PreprocessConfig, folder: Path, cpus: int) -> float:
+    """Seconds of one Ray run on a new local instance of ``cpus`` CPUs (started before the timing)."""
     import ray
 
     with on_cores(cpus):
         ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False)
         try:
-            preprocess_dataset(warm, folder / f"warm-ray{cpus}", config, executor="ray", progress=False)
-            run = lambda: preprocess_dataset(  # noqa: E731
-                listing, folder / f"ray{cpus}", config, executor="ray", progress=False
+            return timed(
+                lambda: preprocess_dataset(
+                    listing, folder / f"ray{cpus}", config, executor="ray", progress=False
+                )
             )
-            return timed(run)
         finally:
             ray.shutdown()
 
@@ -75,16 +74,13 @@ def local_run(listing: SourceListing, config: PreprocessConfig, folder: Path, wo
         )
 
 
-def bench_executors(
-    listing: SourceListing, warm: SourceListing, config: PreprocessConfig, folder: Path
-) -> None:
+def bench_executors(listing: SourceListing, config: PreprocessConfig, folder: Path) -> None:
     """Print the four runs' times and the ratios the targets are about."""
     single_threaded()  # the in-process run: one thread, like one worker
-    get_detector(config.detector, device=config.device)
     seconds = {
-        "ray, 1 CPU": ray_run(listing, warm, config, folder, 1),
-        "ray, 2 CPUs": ray_run(listing, warm, config, folder, 2),
+        "ray, 1 CPU": ray_run(listing, config, folder, 1),
         "local, 1 worker": local_run(listing, config, folder, 1),
+        "ray, 2 CPUs": ray_run(listing, config, folder, 2),
         "local, 2 workers": local_run(listing, config, folder, 2),
     }
     for name, value in seconds.items():
