@@ -30,8 +30,8 @@ from offline import work_offline
 
 from facecutout import binarize_diff, face_cutout
 from facecutout.batched import batch_face_cutout
-from facecutout.batched.candidates import batch_candidates, draw_seeds
-from facecutout.cutout import resolve_scheme
+from facecutout.batched.candidates import CandidateSource, batch_candidates, draw_seeds
+from facecutout.cutout import HULL_STRATEGIES, SENSORY_FEATURES, resolve_scheme
 from facecutout.data.table import load_samples
 from facecutout.fileio import read_grey, read_rgb
 
@@ -122,16 +122,10 @@ def run_case(
 
     def candidates() -> None:
         seeds = draw_seeds(batch, generator, device)
-        batch_candidates(
-            points_cpu,
-            scheme,
-            variant,
-            seeds,
-            [True] * batch,
-            ("eyes", "nose", "mouth"),
-            ("run", "subset", "half"),
-            device,
+        source = CandidateSource(
+            points_cpu, scheme, variant, seeds, [True] * batch, SENSORY_FEATURES, HULL_STRATEGIES
         )
+        batch_candidates(source, device)
 
     runs = {
         "loop": per_image,

@@ -25,7 +25,8 @@ from facecutout.data.layout import DatasetLayout
 from facecutout.landmarks import get_detector
 from facecutout.preprocess import PreprocessConfig, preprocess_dataset
 from facecutout.preprocess.planning import LEVELS, MarkerCache, family_units
-from facecutout.preprocess.units import StageContext, faces_input, faces_output, run_unit, single_threaded
+from facecutout.preprocess.units import StageContext, faces_input, faces_output, run_unit
+from facecutout.preprocess.workers import single_threaded
 from facecutout.sources import SourceListing
 
 

@@ -165,6 +165,7 @@ def test_balance_warnings_name_a_chained_group_and_unbalanced_folds() -> None:
 def test_ray_options_need_ray_and_the_ray_executor(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    (tmp_path / "a.mp4").write_bytes(b"")
     listing = tmp_path / "videos.csv"
     listing.write_text(f"video,label,original\n{tmp_path / 'a.mp4'},0,\n")
     argv = ["preprocess", "--source", "csv", "--root", str(listing), "--out", str(tmp_path / "out")]

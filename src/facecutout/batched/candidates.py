@@ -9,7 +9,7 @@ the padded vertices travel to the device.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,27 +41,33 @@ def draw_seeds(batch: int, generator: torch.Generator | None, device: torch.devi
     return torch.randint(SEED_BOUND, (batch,), generator=generator, device=where).tolist()
 
 
-def batch_candidates(
-    landmarks: np.ndarray,
-    scheme: LandmarkScheme,
-    variant: str,
-    seeds: Sequence[int],
-    enabled: Sequence[bool],
-    features: Sequence[str],
-    strategies: Sequence[str],
-    device: torch.device,
-) -> Candidates:
-    """The candidates of the enabled images of clipped landmarks (B, N, 2), on ``device``."""
+@dataclass(frozen=True)
+class CandidateSource:
+    """What decides each image's candidates: its clipped landmarks (B, N, 2), the scheme, the
+    variant, its numpy seed, whether it is cut at all, and the features and strategies to use."""
+
+    landmarks: np.ndarray
+    scheme: LandmarkScheme
+    variant: str
+    seeds: Sequence[int]
+    enabled: Sequence[bool]
+    features: Sequence[str]
+    strategies: Sequence[str]
+
+    def polygons(self, image: int) -> Iterator[np.ndarray]:
+        """Image ``image``'s candidates in order (none when it is not cut): the per-image ones."""
+        if not self.enabled[image]:
+            return iter(())
+        rng = np.random.default_rng(self.seeds[image])
+        return candidate_polygons(
+            self.landmarks[image], self.scheme, self.variant, rng, self.features, self.strategies
+        )
+
+
+def batch_candidates(source: CandidateSource, device: torch.device) -> Candidates:
+    """Every image's candidates as padded hull vertices, on ``device``."""
     per_image = [
-        [
-            hull_vertices(polygon)
-            for polygon in candidate_polygons(
-                points, scheme, variant, np.random.default_rng(seed), features, strategies
-            )
-        ]
-        if on
-        else []
-        for points, seed, on in zip(landmarks, seeds, enabled, strict=True)
+        [hull_vertices(polygon) for polygon in source.polygons(image)] for image in range(len(source.seeds))
     ]
     ranks = max((len(hulls) for hulls in per_image), default=0)
     size = max((len(hull) for hulls in per_image for hull in hulls), default=1)

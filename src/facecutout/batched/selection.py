@@ -10,15 +10,10 @@ the CPU.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import numpy as np
 import torch
 
-from facecutout.batched.candidates import Candidates
+from facecutout.batched.candidates import Candidates, CandidateSource
 from facecutout.batched.raster import hull_masks
-from facecutout.cutout.candidates import candidate_polygons
-from facecutout.cutout.schemes import LandmarkScheme
 from facecutout.cutout.selection import first_admissible
 
 
@@ -63,30 +58,15 @@ def select_regions(
 
 
 def per_image_regions(
-    landmarks: np.ndarray,
-    scheme: LandmarkScheme,
-    variant: str,
-    seeds: Sequence[int],
-    enabled: Sequence[bool],
-    features: Sequence[str],
-    strategies: Sequence[str],
-    masks: torch.Tensor | None,
-    threshold: float,
-    height: int,
-    width: int,
+    source: CandidateSource, masks: torch.Tensor | None, threshold: float, height: int, width: int
 ) -> torch.Tensor:
-    """(B, H, W) bool on the CPU: each enabled image's region chosen by the per-image version
-    (:func:`facecutout.cutout.selection.first_admissible`) from its seed's candidates."""
-    regions = torch.zeros((len(seeds), height, width), dtype=torch.bool)
+    """(B, H, W) bool on the CPU: each image's region chosen by the per-image version
+    (:func:`facecutout.cutout.selection.first_admissible`) from its candidates."""
+    regions = torch.zeros((len(source.seeds), height, width), dtype=torch.bool)
     manipulated = None if masks is None else masks.cpu().numpy()
-    for index, (points, seed, on) in enumerate(zip(landmarks, seeds, enabled, strict=True)):
-        if not on:
-            continue
-        polygons = candidate_polygons(
-            points, scheme, variant, np.random.default_rng(seed), features, strategies
-        )
-        mask = None if manipulated is None else manipulated[index]
-        region = first_admissible(polygons, mask, threshold, height, width)
+    for image in range(len(source.seeds)):
+        mask = None if manipulated is None else manipulated[image]
+        region = first_admissible(source.polygons(image), mask, threshold, height, width)
         if region is not None:
-            regions[index].numpy()[region.window] = region.mask
+            regions[image].numpy()[region.window] = region.mask
     return regions

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
@@ -17,9 +18,9 @@ from facecutout.preprocess.units import (
     Unit,
     failed_result,
     run_unit,
-    single_threaded,
     unit_videos,
 )
+from facecutout.preprocess.workers import init_worker
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +55,6 @@ class InProcessExecutor(UnitExecutor):
         self._done.clear()
 
 
-def _init_worker() -> None:
-    """One thread per worker process: the processes are the parallelism."""
-    single_threaded()
-
-
 class ProcessPoolUnitExecutor(UnitExecutor):
     """Runs units in ``workers`` spawned processes (each loads its models once)."""
 
@@ -66,7 +62,10 @@ class ProcessPoolUnitExecutor(UnitExecutor):
         self.context = context
         self.workers = workers
         self._pool = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker,
+            initargs=(os.getpid(),),
         )
         self._running: dict[Future, tuple[str, Unit]] = {}
 
@@ -85,4 +84,5 @@ class ProcessPoolUnitExecutor(UnitExecutor):
         return UnitResult(stage, unit, future.result())
 
     def close(self) -> None:
-        self._pool.shutdown(cancel_futures=True)
+        # after an error or an interrupt, units not started yet are dropped, not run
+        self._pool.shutdown(wait=True, cancel_futures=True)

@@ -32,8 +32,8 @@ from facecutout.preprocess.units import (
     faces_output,
     failed_result,
     run_unit,
-    single_threaded,
 )
+from facecutout.preprocess.workers import single_threaded
 from facecutout.sources import VideoRecord
 
 logger = logging.getLogger(__name__)

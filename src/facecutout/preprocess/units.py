@@ -155,12 +155,3 @@ def failed_result(unit: Unit, error: BaseException, attempts: int = 1) -> Marker
             "attempts": attempts,
         }
     }
-
-
-def single_threaded() -> None:
-    """One compute thread in this process: the processes (or Ray tasks) are the parallelism."""
-    import cv2
-    import torch
-
-    cv2.setNumThreads(1)
-    torch.set_num_threads(1)

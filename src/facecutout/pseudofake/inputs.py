@@ -18,10 +18,9 @@ FRAME_PERSON = re.compile(r"^(\d+)_(\d+)$")
 
 
 @dataclass(frozen=True)
-class RealFrame:
-    """One real face crop: its file, the video it belongs to, its frame number and person index."""
+class FrameName:
+    """A face crop's place in a dataset: its video, frame number and person index."""
 
-    path: Path
     video: str
     frame: int
     person: int
@@ -33,6 +32,13 @@ class RealFrame:
     @property
     def file(self) -> str:
         return crop_name(self.frame, self.person)
+
+
+@dataclass(frozen=True)
+class RealFrame(FrameName):
+    """One real face crop file of a video."""
+
+    path: Path
 
 
 def fake_video(video: str) -> str:
@@ -49,11 +55,11 @@ def frames_of_video(video: str, files: Sequence[Path]) -> list[RealFrame]:
     named = [FRAME_PERSON.match(file.stem) for file in files]
     if all(named):
         frames = [
-            RealFrame(file, video, int(m.group(1)), int(m.group(2)))
+            RealFrame(video, int(m.group(1)), int(m.group(2)), file)
             for file, m in zip(files, named, strict=True)
         ]
     else:
-        frames = [RealFrame(file, video, index, 0) for index, file in enumerate(sorted(files))]
+        frames = [RealFrame(video, index, 0, file) for index, file in enumerate(sorted(files))]
     return sorted(frames, key=lambda frame: (frame.frame, frame.person))
 
 

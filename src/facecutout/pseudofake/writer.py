@@ -17,7 +17,7 @@ from facecutout.data.ssim import ssim_diff
 from facecutout.errors import DataError, InvalidInputError
 from facecutout.fileio import write_image, write_npy
 from facecutout.pseudofake.blend import BlendSettings, make_pseudo_fake
-from facecutout.pseudofake.inputs import fake_video
+from facecutout.pseudofake.inputs import FrameName, fake_video
 from facecutout.schema import ReportModel
 
 logger = logging.getLogger(__name__)
@@ -31,22 +31,11 @@ a part of the changed pixels (docs/demo.md)."""
 
 
 @dataclass(frozen=True)
-class FaceFrame:
+class FaceFrame(FrameName):
     """A real face crop in memory with its landmarks, ready to be written with its pseudo-fake."""
 
-    video: str
-    frame: int
-    person: int
     image: np.ndarray
     landmarks: np.ndarray
-
-    @property
-    def stem(self) -> str:
-        return f"{self.frame}_{self.person}"
-
-    @property
-    def file(self) -> str:
-        return crop_name(self.frame, self.person)
 
 
 @dataclass
