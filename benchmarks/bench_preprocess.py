@@ -242,18 +242,20 @@ def dfdc_costs(photos: list[np.ndarray], originals: int = 2, fakes: int = 2) -> 
         get_detector("mtcnn").detect_batch([warm])
         face_embedding(warm, [0, 0, 99, 99])
         costs = unit_costs(listing, config, Path(temporary) / "out")
-    mean = {stage: sum(values) / len(values) for stage, values in costs.items()}
-    print(f"per unit (1920x1080, 300 frames, {config.frames} sampled; {originals} x {fakes} fakes):")
+    wall = {stage: sum(cost.wall for cost in values) / len(values) for stage, values in costs.items()}
+    mean = {stage: sum(cost.cpu for cost in values) / len(values) for stage, values in costs.items()}
+    shape = f"1920x1080, 300 frames, {config.frames} sampled; {originals} x {fakes} fakes"
+    print(f"per unit ({shape}), CPU / wall:")
     for stage, value in mean.items():
-        print(f"  {stage:10s} {value:7.2f} s  ({len(costs[stage])} units)")
+        print(f"  {stage:10s} {value:7.2f} s / {wall[stage]:7.2f} s  ({len(costs[stage])} units)")
     per_video_crops = mean["crops"] / (1 + fakes)
     original = mean["frames"] + mean["decode"] + per_video_crops + mean["landmarks"] + mean["folds"]
     fake = mean["frames"] + per_video_crops + mean["diffs"]
     cpu = (DFDC_ORIGINALS * original + DFDC_FAKES * fake) / 3600
     detection = DFDC_ORIGINALS * mean["detect"] / 3600
     print(
-        f"  detection {mean['detect'] / config.frames:.3f} s per frame; per original without detection "
-        f"{original:.2f} s, per fake {fake:.2f} s"
+        f"  detection {mean['detect'] / config.frames:.3f} CPU s per frame; per original without detection "
+        f"{original:.2f} CPU s, per fake {fake:.2f} CPU s"
     )
     print(
         f"DFDC ({DFDC_ORIGINALS} originals, {DFDC_FAKES} fakes): {cpu:.0f} core-hours without detection "

@@ -7,7 +7,7 @@
   cluster runs before a job; everything a run starts is timed: Ray's worker processes and
   detection actor (importing facecutout, loading the models), the local pool's processes, the
   models of a one-worker run (in the driver, which has imported facecutout, as the command has).
-- costs: seconds of every unit of work in this process on one thread, stage by stage (the faces
+- costs: wall and CPU seconds of every unit of work in this process on one thread, stage by stage (the faces
   stage split into decoding and detection), on DFDC-sized videos: what a run on more machines is
   estimated from.
 """
@@ -17,9 +17,10 @@ from __future__ import annotations
 import os
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple, TypeVar
 
 from facecutout.data.layout import DatasetLayout
 from facecutout.landmarks import get_detector
@@ -28,6 +29,15 @@ from facecutout.preprocess.planning import LEVELS, MarkerCache, family_units
 from facecutout.preprocess.units import StageContext, faces_input, faces_output, run_unit
 from facecutout.preprocess.workers import single_threaded
 from facecutout.sources import SourceListing
+
+T = TypeVar("T")
+
+
+class Cost(NamedTuple):
+    """Seconds of one unit: elapsed, and CPU time of this process."""
+
+    wall: float
+    cpu: float
 
 
 @contextmanager
@@ -97,9 +107,10 @@ def bench_executors(listing: SourceListing, config: PreprocessConfig, folder: Pa
         print(f"ray vs local at {workers} worker(s): {ratio:.2f} x the local speed (target >= 0.9)")
 
 
-def unit_costs(listing: SourceListing, config: PreprocessConfig, out: Path) -> dict[str, list[float]]:
-    """Seconds per unit of each stage, run stage by stage in this process on one thread; "faces"
-    is split into "decode" (frames decoded and resized) and "detect" (the detector on them)."""
+def unit_costs(listing: SourceListing, config: PreprocessConfig, out: Path) -> dict[str, list[Cost]]:
+    """Wall and CPU seconds per unit of each stage, run stage by stage in this process on one thread;
+    "faces" is split into "decode" (frames decoded and resized) and "detect" (the detector on them).
+    CPU time is what other jobs on a shared machine do not inflate."""
     single_threaded()
     layout = DatasetLayout(out, listing.dataset)
     context = StageContext(config, layout)
@@ -107,21 +118,22 @@ def unit_costs(listing: SourceListing, config: PreprocessConfig, out: Path) -> d
     fakes = listing.fakes_of()
     families = [(original, fakes[original.video]) for original in listing.originals()]
     detector = get_detector(config.detector, device=config.device)
-    costs: dict[str, list[float]] = defaultdict(list)
+    costs: dict[str, list[Cost]] = defaultdict(list)
+
+    def measured(name: str, work: Callable[..., T], *arguments: object) -> T:
+        wall, cpu = time.perf_counter(), time.process_time()
+        value = work(*arguments)
+        costs[name].append(Cost(time.perf_counter() - wall, time.process_time() - cpu))
+        return value
+
     for level in LEVELS:
         for stage in level:
             for family in families:
                 for unit in family_units(stage, family, markers):
                     if stage == "faces":
-                        start = time.perf_counter()
-                        batch = faces_input(context, unit)
-                        costs["decode"].append(time.perf_counter() - start)
-                        start = time.perf_counter()
-                        result = faces_output(context, unit, batch, detector)
-                        costs["detect"].append(time.perf_counter() - start)
+                        batch = measured("decode", faces_input, context, unit)
+                        result = measured("detect", faces_output, context, unit, batch, detector)
                     else:
-                        start = time.perf_counter()
-                        result = run_unit(stage, context, unit)
-                        costs[stage].append(time.perf_counter() - start)
+                        result = measured(stage, run_unit, stage, context, unit)
                     markers.update(stage, result)
     return dict(costs)

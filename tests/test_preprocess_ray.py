@@ -68,9 +68,9 @@ def test_ray_writes_the_local_executors_files_and_reports_failed_units(
     blocker.parent.mkdir(parents=True)
     blocker.write_text("in the way")
     result = run_on_ray(small, out, retries=1)
-    assert result.stages["diffs"] == StageRun(units=3, outcomes={"done": 2, "failed:FileExistsError": 1})
+    assert result.stages["diffs"] == StageRun(units=3, outcomes={"done": 2, "failed:DataError": 1})
     [failure] = [skip for skip in result.report.skips if skip.stage == "diffs"]
-    assert failure.video == "two_fake0" and failure.reason == "failed:FileExistsError"
+    assert failure.video == "two_fake0" and failure.reason == "failed:DataError"
     assert "2 attempt(s)" in failure.detail
     # Ray did retry it: its raylet says so on the driver's stdout (which the driver prints asynchronously)
     retried = "Task _unit_task failed. There are 1 retries remaining"
@@ -79,7 +79,7 @@ def test_ray_writes_the_local_executors_files_and_reports_failed_units(
         time.sleep(0.1)
         seen += capfd.readouterr().out
     assert retried in seen
-    assert result.report.stages["diffs"].outcomes == {"done": 2, "failed:FileExistsError": 1}
+    assert result.report.stages["diffs"].outcomes == {"done": 2, "failed:DataError": 1}
     # out of the way, the next run redoes that unit only, and every file equals the local executor's
     blocker.unlink()
     rerun = run_on_ray(small, out)
