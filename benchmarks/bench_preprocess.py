@@ -15,9 +15,10 @@ Models are loaded before any timing; the pipeline and naive runs alternate for `
 and the best time of each is kept. Run: ``python benchmarks/bench_preprocess.py`` (add
 ``--videos 8 --length 120`` for a longer run).
 
-``--executors``: Ray on 1 vs 2 CPUs and Ray vs the local executor at equal workers, one run each
-(needs ``facecutout[ray]``); ``--costs``: per-unit costs on DFDC-sized videos (1920x1080, 300
-frames, 32 sampled) and what the whole of DFDC would need. See preprocess_executors.py.
+``--executors``: Ray on 1 vs 2 CPUs and Ray vs the local executor at equal workers, in the same
+run (``--repeat`` interleaved rounds, best kept; needs ``facecutout[ray]``); ``--costs``: per-unit
+costs on DFDC-sized videos (1920x1080, 300 frames, 32 sampled) and what the whole of DFDC would
+need. See preprocess_executors.py.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def main() -> None:
         "--ssim-only", action="store_true", help="only the SSIM comparison on the shared pairs"
     )
     parser.add_argument(
-        "--executors", action="store_true", help="only Ray (1 vs 2 CPUs) and Ray vs local, one run each"
+        "--executors", action="store_true", help="only Ray (1 vs 2 CPUs) and Ray vs local at equal workers"
     )
     parser.add_argument("--costs", action="store_true", help="only per-unit costs on DFDC-sized videos")
     args = parser.parse_args()
@@ -162,7 +163,7 @@ def main() -> None:
         make_dfdc(root, specs)
         listing = read_source("dfdc", root)
         if args.executors:
-            bench_executors(listing, config, Path(temporary))
+            bench_executors(listing, config, Path(temporary), args.repeat)
             return
         # load every model, and run the detector once at this frame size, before timing anything
         warm = read_frames(listing.records[0].path, [0])[0]

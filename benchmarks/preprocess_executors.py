@@ -1,15 +1,16 @@
 """Executor scaling and per-video costs for ``bench_preprocess.py --executors`` and ``--costs``.
 
-- executors: one timed run each of the whole pipeline (every stage and the merge) on the same
-  dataset: Ray on 1 and on 2 CPUs, the local executor with 1 and with 2 workers. Each run is
+- executors: timed runs of the whole pipeline (every stage and the merge) on the same dataset, in
+  interleaved rounds (best kept): Ray on 1 and on 2 CPUs, the local executor with 1 and with 2
+  workers. Each run is
   confined to as many cores as it has CPUs or workers (CPU affinity, inherited by every process it
   starts), so "1 CPU" really is one core. The Ray instance is started before the timing, as a
   cluster runs before a job; everything a run starts is timed: Ray's worker processes and
   detection actor (importing facecutout, loading the models), the local pool's processes, the
   models of a one-worker run (in the driver, which has imported facecutout, as the command has).
-- costs: wall and CPU seconds of every unit of work in this process on one thread, stage by stage (the faces
-  stage split into decoding and detection), on DFDC-sized videos: what a run on more machines is
-  estimated from.
+- costs: wall and CPU seconds of every unit of work in this process on one thread, stage by stage
+  (the faces stage split into decoding and detection), on DFDC-sized videos: what a run on more
+  machines is estimated from.
 """
 
 from __future__ import annotations
@@ -85,17 +86,24 @@ def local_run(listing: SourceListing, config: PreprocessConfig, folder: Path, wo
         )
 
 
-def bench_executors(listing: SourceListing, config: PreprocessConfig, folder: Path) -> None:
-    """Print the four runs' times and the ratios the targets are about."""
+def bench_executors(listing: SourceListing, config: PreprocessConfig, folder: Path, rounds: int) -> None:
+    """Print the four runs' best times over ``rounds`` interleaved rounds (each run in a fresh output
+    folder), and the ratios the targets are about."""
     single_threaded()  # the in-process run: one thread, like one worker
-    seconds = {
-        "ray, 1 CPU": ray_run(listing, config, folder, 1),
-        "local, 1 worker": local_run(listing, config, folder, 1),
-        "ray, 2 CPUs": ray_run(listing, config, folder, 2),
-        "local, 2 workers": local_run(listing, config, folder, 2),
+    runs = {
+        "ray, 1 CPU": lambda out: ray_run(listing, config, out, 1),
+        "local, 1 worker": lambda out: local_run(listing, config, out, 1),
+        "ray, 2 CPUs": lambda out: ray_run(listing, config, out, 2),
+        "local, 2 workers": lambda out: local_run(listing, config, out, 2),
     }
+    times: dict[str, list[float]] = defaultdict(list)
+    for round_ in range(rounds):
+        for name, run in runs.items():
+            times[name].append(run(folder / f"round{round_}"))
+    seconds = {name: min(values) for name, values in times.items()}
     for name, value in seconds.items():
-        print(f"{name:18s} {value:8.2f} s  {len(listing.records) / value:6.2f} videos/s")
+        each = ", ".join(f"{time_:.1f}" for time_ in times[name])
+        print(f"{name:18s} {value:8.2f} s  {len(listing.records) / value:6.2f} videos/s  (rounds: {each} s)")
     ray_scaling = seconds["ray, 1 CPU"] / seconds["ray, 2 CPUs"]
     local_scaling = seconds["local, 1 worker"] / seconds["local, 2 workers"]
     print(f"ray 2 CPUs vs 1 CPU: {ray_scaling:.2f} x (target >= 1.7)")
