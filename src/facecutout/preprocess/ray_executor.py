@@ -39,7 +39,7 @@ from facecutout.sources import VideoRecord
 logger = logging.getLogger(__name__)
 
 # On a cluster without GPUs: one detection actor per this many CPUs (detection is about a third of
-# the CPU time of a video, docs/preprocessing.md).
+# the CPU time of a DFDC-like dataset, measured in docs/benchmarks.md).
 CPU_PER_DETECTOR = 3
 # Decoded batches waiting for each detection actor, besides the one it is working on.
 DECODE_AHEAD = 1
