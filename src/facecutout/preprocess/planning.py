@@ -14,6 +14,7 @@ from facecutout.data.layout import DatasetLayout
 from facecutout.preprocess.config import PreprocessConfig
 from facecutout.preprocess.markers import read_marker
 from facecutout.preprocess.units import Family, Unit
+from facecutout.sources import VideoRecord
 
 LEVELS: tuple[tuple[str, ...], ...] = (("frames",), ("faces",), ("crops",), ("landmarks", "diffs", "folds"))
 
@@ -52,8 +53,7 @@ def family_units(stage: str, family: Family, markers: MarkerCache) -> list[Unit]
     if stage == "frames":
         return [record for record in (original, *fakes) if markers.pending("frames", record.video)]
     if stage == "faces":
-        needed = markers.pending("faces", original.video) and markers.done("frames", original.video)
-        return [original] if needed else []
+        return _original_unit("faces", "frames", original, markers)
     if stage == "crops":
         # the family is redone whole when its original or any fake (e.g. one added later) lacks a marker
         if not markers.done("faces", original.video):
@@ -63,8 +63,7 @@ def family_units(stage: str, family: Family, markers: MarkerCache) -> list[Unit]
         )
         return [family] if markers.pending("crops", original.video) or fake_missing else []
     if stage == "landmarks":
-        needed = markers.pending("landmarks", original.video) and markers.done("crops", original.video)
-        return [original] if needed else []
+        return _original_unit("landmarks", "crops", original, markers)
     if stage == "diffs":
         if not markers.done("crops", original.video):
             return []
@@ -73,11 +72,12 @@ def family_units(stage: str, family: Family, markers: MarkerCache) -> list[Unit]
             for fake in fakes
             if markers.pending("diffs", fake.video) and markers.done("crops", fake.video)
         ]
-    if stage == "folds":
-        needed = (
-            not original.identities
-            and markers.pending("folds", original.video)
-            and markers.done("crops", original.video)
-        )
-        return [original] if needed else []
+    if stage == "folds":  # embeddings, for originals the dataset names nobody in
+        return [] if original.identities else _original_unit("folds", "crops", original, markers)
     raise ValueError(f"unknown stage {stage!r}")
+
+
+def _original_unit(stage: str, previous: str, original: VideoRecord, markers: MarkerCache) -> list[Unit]:
+    """``[original]`` when its ``stage`` is still to do and its ``previous`` stage is done."""
+    needed = markers.pending(stage, original.video) and markers.done(previous, original.video)
+    return [original] if needed else []
