@@ -10,12 +10,17 @@ share is off the folds' mean by more than ``FOLD_TOLERANCE`` of it.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 
 import pandas as pd
 
+from facecutout.data.folds import fold_summary, leakage_problems
 from facecutout.data.layout import HOLDOUT_FOLD
+from facecutout.preprocess.report import FoldShare, FoldsReport
 from facecutout.sources import FAKE
+
+logger = logging.getLogger(__name__)
 
 # A fold whose share of videos (or fakes) is below (1 - t) or above (1 + t) times the mean share.
 FOLD_TOLERANCE = 0.5
@@ -37,8 +42,34 @@ def fold_shares(table: pd.DataFrame, folds: int) -> dict[int, tuple[float, float
     return {fold: (videos[fold], fakes[fold]) for fold in listed}
 
 
+def folds_report(
+    dataset: str, table: pd.DataFrame, groups: dict[str, str], folds: int, cluster_distance: float | None
+) -> FoldsReport:
+    """The report's folds section for ``table`` (the CSV) and ``groups`` (video -> identity group);
+    its balance warnings are logged too. ``cluster_distance``: the embedding threshold that linked
+    the groups, None when the dataset's own identity names did."""
+    shares = fold_shares(table, folds)
+    warnings = balance_warnings(groups, shares, folds, cluster_distance)
+    for warning in warnings:
+        logger.warning("%s: %s", dataset, warning)
+    largest = max(Counter(groups.values()).values(), default=0)
+    return FoldsReport(
+        groups=len(set(groups.values())),
+        largest_group_videos=largest,
+        largest_group_share=round(largest / len(groups), 4) if groups else 0.0,
+        rows=len(table),
+        per_fold=fold_summary(table),
+        shares={str(fold): FoldShare(videos=v, fakes=f) for fold, (v, f) in shares.items()},
+        balance_warnings=warnings,
+        leakage_problems=leakage_problems(table),
+    )
+
+
 def balance_warnings(
-    groups: dict[str, str], shares: dict[int, tuple[float, float]], folds: int, cluster_distance: float
+    groups: dict[str, str],
+    shares: dict[int, tuple[float, float]],
+    folds: int,
+    cluster_distance: float | None,
 ) -> list[str]:
     """Warnings about the largest identity group and about folds far from the mean share."""
     warnings = []
@@ -47,11 +78,15 @@ def balance_warnings(
         group, size = min(sizes.items(), key=lambda item: (-item[1], item[0]))
         share = size / len(groups)
         if size > 1 and share > 1 / folds:
+            advice = (
+                "The dataset's identity names link its videos; check them"
+                if cluster_distance is None
+                else "Linking is single-linkage, so close embeddings may have chained different people "
+                f"together; check the group, or lower --cluster-distance (now {cluster_distance})"
+            )
             warnings.append(
                 f"identity group {group} holds {share:.0%} of the videos ({size} of {len(groups)}), more "
-                f"than one fold's fair share ({1 / folds:.0%}): the folds cannot be balanced. Linking "
-                "is single-linkage, so close embeddings may have chained different people together; "
-                f"check the group, or lower --cluster-distance (now {cluster_distance})"
+                f"than one fold's fair share ({1 / folds:.0%}): the folds cannot be balanced. {advice}"
             )
     trained = {fold: value for fold, value in shares.items() if fold != HOLDOUT_FOLD}
     for position, kind in enumerate(("videos", "fakes")):

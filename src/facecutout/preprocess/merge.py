@@ -12,17 +12,14 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from facecutout.data.folds import fold_summary, leakage_problems
 from facecutout.data.layout import COLUMNS, IDENTITY, DatasetLayout, assign_folds, crop_name, write_csv
 from facecutout.errors import DataError
 from facecutout.fileio import atomic_write_bytes
-from facecutout.preprocess.balance import balance_warnings, fold_shares
+from facecutout.preprocess.balance import folds_report
 from facecutout.preprocess.config import STAGES, PreprocessConfig
 from facecutout.preprocess.identity import identity_groups
 from facecutout.preprocess.markers import read_marker, remove_stale_temporaries
 from facecutout.preprocess.report import (
-    FoldShare,
-    FoldsReport,
     MergeReport,
     Skip,
     SourceCounts,
@@ -207,12 +204,6 @@ def merge(
     for path in (layout.csv, layout.report):
         remove_stale_temporaries(path.parent, prefix=f".{path.name}.")
     write_csv(layout.csv, table)
-    problems = leakage_problems(table)
-    shares = fold_shares(table, config.folds)
-    warnings = balance_warnings(groups, shares, config.folds, config.cluster_distance)
-    for warning in warnings:
-        logger.warning("%s: %s", listing.dataset, warning)
-    largest = max(Counter(groups.values()).values(), default=0)
     report = MergeReport(
         dataset=listing.dataset,
         csv=layout.csv.name,
@@ -223,16 +214,7 @@ def merge(
             skipped=dict(sorted(Counter(skip.reason for skip in listing.skips).items())),
         ),
         stages=stages,
-        folds=FoldsReport(
-            groups=len(set(groups.values())),
-            largest_group_videos=largest,
-            largest_group_share=round(largest / len(groups), 4) if groups else 0.0,
-            rows=len(table),
-            per_fold=fold_summary(table),
-            shares={str(fold): FoldShare(videos=v, fakes=f) for fold, (v, f) in shares.items()},
-            balance_warnings=warnings,
-            leakage_problems=problems,
-        ),
+        folds=folds_report(listing.dataset, table, groups, config.folds, config.cluster_distance),
         skips=sorted(skips, key=lambda item: (item.stage, item.video)),
     )
     atomic_write_bytes(layout.report, report.to_json())
