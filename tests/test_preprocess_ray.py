@@ -131,7 +131,7 @@ def test_a_ray_worker_killed_mid_run_loses_and_duplicates_nothing(
     # kill the detection actor while it detects, then a task worker while it runs a unit
     killed = []
     for prefix in ("ray::FaceDetectionActor.faces", "ray::_unit_task"):
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while driver.is_alive() and time.monotonic() < deadline:
             busy = descendants_titled((prefix,))
             if busy:
@@ -139,7 +139,7 @@ def test_a_ray_worker_killed_mid_run_loses_and_duplicates_nothing(
                 killed.append(prefix)
                 break
             time.sleep(0.005)
-    driver.join(timeout=300)
+    driver.join(timeout=600)
     assert not driver.is_alive()
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
@@ -154,7 +154,7 @@ def test_driver_killed_then_the_same_command_completes(ray_address: str, small: 
     options = ("--executor", "ray", "--address", ray_address)
     process = run_cli(small / "raw", out, *options)
     markers = out / "dfdc" / ".markers" / "faces"
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 300
     while not (markers.is_dir() and any(markers.glob("*.json"))):
         assert process.poll() is None, process.stderr.read().decode()
         assert time.monotonic() < deadline, "the run never reached the faces stage"
