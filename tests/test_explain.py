@@ -22,6 +22,8 @@ from facecutout.model.checkpoint import load_classifier
 from facecutout.model.classifier import DeepfakeClassifier
 from facecutout.model.config import TrainConfig
 
+pytestmark = pytest.mark.filterwarnings("ignore:You defined a `validation_step` but have no `val_dataloader`")
+
 SIZE = 48
 PATCH = (slice(6, 18), slice(28, 40))
 """Where every training fake carries its bright square: top right, off the diagonal, so a heat map
@@ -80,7 +82,7 @@ def untrained(tmp_path_factory) -> Path:
 
 def test_target_layer_is_the_last_stage_timm_declares():
     assert target_layer(create_backbone("resnet10t"))[0] == "layer4"
-    assert target_layer(create_backbone("tf_efficientnet_b4"))[0] == "blocks.6"
+    assert target_layer(create_backbone("efficientnet_b0"))[0] == "blocks.6"
     assert target_layer(create_backbone("convnext_atto"))[0] == "stages.3"
 
 

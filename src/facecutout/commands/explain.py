@@ -72,5 +72,7 @@ def run(args: argparse.Namespace) -> int:
     )
     for name, scores in result.scores.items():
         print(f"{name}: {len(scores)} image(s), mean p(fake) {sum(scores) / len(scores):.3f}")
-    print(f"written to {args.out}: {sum(map(len, result.overlays.values()))} overlay(s) and {result.grid.name}")
+    print(
+        f"written to {args.out}: {sum(map(len, result.overlays.values()))} overlay(s) and {result.grid.name}"
+    )
     return 0

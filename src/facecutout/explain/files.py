@@ -54,7 +54,9 @@ def collect_images(inputs: Sequence[str | os.PathLike]) -> list[Path]:
     stems: dict[str, Path] = {}
     for image in images:
         if image.stem in stems:
-            raise DataError(f"images {stems[image.stem]} and {image} have the same name: their overlays would clash")
+            raise DataError(
+                f"images {stems[image.stem]} and {image} have the same name: their overlays would clash"
+            )
         stems[image.stem] = image
     return images
 
@@ -97,7 +99,9 @@ def explain_files(
             keep = max(0, min(len(chunk), grid_rows - start))
             grid_faces.extend((image.name, face) for image, face in zip(chunk[:keep], faces, strict=False))
             for name, model in models.items():
-                explanations = explain_faces(model, faces, target=target, batch_size=batch_size, progress=False)
+                explanations = explain_faces(
+                    model, faces, target=target, batch_size=batch_size, progress=False
+                )
                 for image, explanation in zip(chunk, explanations, strict=True):
                     path = out / overlay_name(image, name, len(models))
                     write_image(path, explanation.overlay)

@@ -90,7 +90,9 @@ def overlay_heatmap(face: np.ndarray, heatmap: np.ndarray, image_weight: float =
     """The heat map in the jet colours over the RGB face (``image_weight`` of the face)."""
     from pytorch_grad_cam.utils.image import show_cam_on_image
 
-    return show_cam_on_image(face.astype(np.float32) / 255.0, heatmap, use_rgb=True, image_weight=image_weight)
+    return show_cam_on_image(
+        face.astype(np.float32) / 255.0, heatmap, use_rgb=True, image_weight=image_weight
+    )
 
 
 def explain_faces(
@@ -132,7 +134,9 @@ def explain_faces(
             targets = [BinaryClassifierOutputTarget(1 if target == "fake" else 0)] * len(batch)
             maps = cam(input_tensor=torch.stack([tensor for tensor, _ in batch]), targets=targets)
             scores = torch.sigmoid(cam.outputs.detach().float()).cpu().numpy()
-            for face, (_, inside), heat, score in zip(faces[start : start + batch_size], batch, maps, scores, strict=True):
+            for face, (_, inside), heat, score in zip(
+                faces[start : start + batch_size], batch, maps, scores, strict=True
+            ):
                 heatmap = cv2.resize(heat[inside], face.shape[1::-1], interpolation=cv2.INTER_LINEAR)
                 heatmap = np.clip(heatmap, 0.0, 1.0).astype(np.float32)
                 explanations.append(Explanation(heatmap, overlay_heatmap(face, heatmap), float(score), name))

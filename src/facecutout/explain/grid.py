@@ -55,14 +55,15 @@ def draw_comparison_grid(
     for model, items in explanations.items():
         if len(items) != len(faces):
             raise InvalidInputError(f"model {model!r} has {len(items)} explanations for {len(faces)} faces")
-    rows, columns = len(faces), len(explanations) + 1
-    width, height = grid_inches(rows, len(explanations))
+    width, height = grid_inches(len(faces), len(explanations))
     figure = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(figure)
     row_height = CELL_INCHES + CAPTION_INCHES
     for row, (label, face) in enumerate(faces):
         bottom = height - HEADER_INCHES - row * row_height - row_height
-        pictures = [(face, None)] + [(items[row].overlay, items[row].score) for items in explanations.values()]
+        pictures = [(face, None)] + [
+            (items[row].overlay, items[row].score) for items in explanations.values()
+        ]
         for column, (picture, score) in enumerate(pictures):
             left = LABEL_INCHES + column * CELL_INCHES
             axes = figure.add_axes(
