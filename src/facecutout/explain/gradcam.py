@@ -132,7 +132,8 @@ def explain_faces(
         for start in tqdm(starts, desc="Grad-CAM", unit="batch", leave=False, disable=not progress):
             batch = inputs[start : start + batch_size]
             targets = [BinaryClassifierOutputTarget(1 if target == "fake" else 0)] * len(batch)
-            maps = cam(input_tensor=torch.stack([tensor for tensor, _ in batch]), targets=targets)
+            with torch.enable_grad():  # also under a caller's torch.no_grad()
+                maps = cam(input_tensor=torch.stack([tensor for tensor, _ in batch]), targets=targets)
             scores = torch.sigmoid(cam.outputs.detach().float()).cpu().numpy()
             for face, (_, inside), heat, score in zip(
                 faces[start : start + batch_size], batch, maps, scores, strict=True
