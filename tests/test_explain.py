@@ -14,7 +14,7 @@ from model_checkpoints import write_checkpoint
 
 from facecutout.cli import main
 from facecutout.errors import DataError, InvalidInputError
-from facecutout.explain.files import GRID_NAME, collect_images, explain_files
+from facecutout.explain.files import GRID_NAME, collect_images, explain_files, unique_names
 from facecutout.explain.gradcam import explain_faces, target_layer
 from facecutout.explain.grid import DPI, grid_inches, write_comparison_grid
 from facecutout.model.backbone import create_backbone
@@ -156,15 +156,18 @@ def test_explain_files_writes_an_overlay_per_image_and_model(trained, untrained,
     assert overlay.shape == (SIZE, SIZE, 3)
 
 
-def test_collect_images_names_what_is_wrong(tmp_path):
+def test_images_of_the_paper_layout_get_distinct_names(tmp_path):
     with pytest.raises(DataError, match="missing.png does not exist"):
         collect_images([tmp_path / "missing.png"])
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    for folder in ("a", "b"):
-        cv2.imwrite(str(tmp_path / folder / "same.png"), np.zeros((8, 8, 3), np.uint8))
-    with pytest.raises(DataError, match="same name"):
-        collect_images([tmp_path / "a", tmp_path / "b"])
+    for video in ("00000", "id0_id1_0007"):  # face crops are <frame>_<person>.png in one folder per video
+        (tmp_path / video).mkdir()
+        cv2.imwrite(str(tmp_path / video / "0_0.png"), np.zeros((8, 8, 3), np.uint8))
+    cv2.imwrite(str(tmp_path / "00000" / "10_0.png"), np.zeros((8, 8, 3), np.uint8))
+    images = collect_images([tmp_path / "00000", tmp_path / "id0_id1_0007" / "0_0.png"])
+    assert unique_names(images) == ["00000_0_0", "00000_10_0", "id0_id1_0007_0_0"]
+    assert unique_names(images[1:]) == ["10_0", "0_0"]
+    with pytest.raises(DataError, match="given twice"):
+        collect_images([tmp_path / "00000", tmp_path / "00000" / "0_0.png"])
 
 
 def test_explain_command(trained, tmp_path, capsys):

@@ -11,8 +11,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "explain",
         help="Grad-CAM overlays of a checkpoint on face crops",
         description="Grad-CAM (the grad-cam package) of the fake logit at the backbone's last stage, on face "
-        "crops as `facecutout predict --no-detect` scores them. Writes IMAGE-STEM_gradcam.png per image "
-        "(IMAGE-STEM_gradcam_NAME.png with several checkpoints) and gradcam_grid.png (rows = images, "
+        "crops as `facecutout predict --no-detect` scores them. Writes IMAGE_gradcam.png per image "
+        "(IMAGE_gradcam_NAME.png with several checkpoints; IMAGE is the file name without suffix, prefixed "
+        "with its folders where names repeat) and gradcam_grid.png (rows = images, "
         "columns = the face and each model with its fake probability) to --out.",
     )
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="face crop images, or folders of them")

@@ -51,21 +51,32 @@ def collect_images(inputs: Sequence[str | os.PathLike]) -> list[Path]:
             images.append(path)
     if not images:
         raise DataError(f"no image among {[str(item) for item in inputs]}")
-    stems: dict[str, Path] = {}
+    seen: dict[Path, Path] = {}
     for image in images:
-        if image.stem in stems:
-            raise DataError(
-                f"images {stems[image.stem]} and {image} have the same name: their overlays would clash"
-            )
-        stems[image.stem] = image
+        key = image.resolve()
+        if key in seen:
+            raise DataError(f"image {image} is given twice (also as {seen[key]})")
+        seen[key] = image
     return images
 
 
-def overlay_name(image: Path, model: str, models: int) -> str:
-    """``<stem>_gradcam.png`` for one model, ``<stem>_gradcam_<model>.png`` for several."""
+def unique_names(images: Sequence[Path]) -> list[str]:
+    """A short distinct name per image: its stem, prefixed with as many parent folders as it takes
+    to tell it from the others (face crops of the paper's layout are all ``<frame>_<person>.png``,
+    one folder per video: ``00000/0_0.png`` becomes ``00000_0_0``)."""
+    parts = [image.resolve().with_suffix("").parts for image in images]
+    for depth in range(1, max(map(len, parts)) + 1):
+        names = ["_".join(item[-depth:]) for item in parts]
+        if len(set(names)) == len(names):
+            return names
+    raise DataError("two images resolve to the same file")
+
+
+def overlay_name(name: str, model: str, models: int) -> str:
+    """``<name>_gradcam.png`` for one model, ``<name>_gradcam_<model>.png`` for several."""
     if models == 1:
-        return f"{image.stem}_gradcam.png"
-    return f"{image.stem}_gradcam_{re.sub(r'[^A-Za-z0-9._-]+', '_', model)}.png"
+        return f"{name}_gradcam.png"
+    return f"{name}_gradcam_{re.sub(r'[^A-Za-z0-9._-]+', '_', model)}.png"
 
 
 def explain_files(
@@ -88,22 +99,23 @@ def explain_files(
     if grid_rows < 1:
         raise InvalidInputError(f"grid_rows must be >= 1, got {grid_rows}")
     images = collect_images(inputs)
+    names = unique_names(images)
     out = require_writable_folder(out_dir)
     models = {name: load_classifier(path, pick_device(device)) for name, path in checkpoints.items()}
     result = ExplainResult({name: [] for name in models}, {name: [] for name in models})
     grid_faces, grid_explanations = [], {name: [] for name in models}
     with tqdm(total=len(images) * len(models), desc="explaining", unit="image", leave=False) as bar:
         for start in range(0, len(images), CHUNK):
-            chunk = images[start : start + CHUNK]
+            chunk, chunk_names = images[start : start + CHUNK], names[start : start + CHUNK]
             faces = [read_rgb(image) for image in chunk]
             keep = max(0, min(len(chunk), grid_rows - start))
-            grid_faces.extend((image.name, face) for image, face in zip(chunk[:keep], faces, strict=False))
+            grid_faces.extend(zip(chunk_names[:keep], faces[:keep], strict=True))
             for name, model in models.items():
                 explanations = explain_faces(
                     model, faces, target=target, batch_size=batch_size, progress=False
                 )
-                for image, explanation in zip(chunk, explanations, strict=True):
-                    path = out / overlay_name(image, name, len(models))
+                for image_name, explanation in zip(chunk_names, explanations, strict=True):
+                    path = out / overlay_name(image_name, name, len(models))
                     write_image(path, explanation.overlay)
                     result.overlays[name].append(path)
                     result.scores[name].append(explanation.score)

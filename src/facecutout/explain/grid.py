@@ -39,6 +39,14 @@ def _label_colour(label: str) -> str:
     return {"fake": "firebrick", "real": "forestgreen"}.get(label.strip().lower(), "black")
 
 
+def _caption(explanation: Explanation, target: Target) -> str:
+    """The model's fake probability, and a word when the map is empty (nothing for the target)."""
+    caption = f"p(fake) = {explanation.score:.2f}"
+    if not explanation.heatmap.any():
+        caption += f", no {target} evidence"
+    return caption
+
+
 def draw_comparison_grid(
     faces: Sequence[tuple[str, np.ndarray]],
     explanations: Mapping[str, Sequence[Explanation]],
@@ -61,10 +69,8 @@ def draw_comparison_grid(
     row_height = CELL_INCHES + CAPTION_INCHES
     for row, (label, face) in enumerate(faces):
         bottom = height - HEADER_INCHES - row * row_height - row_height
-        pictures = [(face, None)] + [
-            (items[row].overlay, items[row].score) for items in explanations.values()
-        ]
-        for column, (picture, score) in enumerate(pictures):
+        pictures = [(face, None)] + [(items[row].overlay, items[row]) for items in explanations.values()]
+        for column, (picture, explanation) in enumerate(pictures):
             left = LABEL_INCHES + column * CELL_INCHES
             axes = figure.add_axes(
                 (left / width, bottom / height, CELL_INCHES / width, CELL_INCHES / height), frameon=False
@@ -72,8 +78,8 @@ def draw_comparison_grid(
             axes.imshow(picture)
             axes.set_xticks([])
             axes.set_yticks([])
-            if score is not None:
-                axes.set_title(f"p(fake) = {score:.2f}", fontsize=9, pad=3)
+            if explanation is not None:
+                axes.set_title(_caption(explanation, target), fontsize=9, pad=3)
         figure.text(
             (LABEL_INCHES / 2) / width,
             (bottom + CELL_INCHES / 2) / height,
