@@ -39,11 +39,11 @@ def _label_colour(label: str) -> str:
     return {"fake": "firebrick", "real": "forestgreen"}.get(label.strip().lower(), "black")
 
 
-def _caption(explanation: Explanation, target: Target) -> str:
-    """The model's fake probability, and a word when the map is empty (nothing for the target)."""
+def _caption(explanation: Explanation) -> str:
+    """The model's fake probability, and a word when the map is empty (no evidence for the target)."""
     caption = f"p(fake) = {explanation.score:.2f}"
     if not explanation.heatmap.any():
-        caption += f", no {target} evidence"
+        caption += ", empty map"
     return caption
 
 
@@ -79,7 +79,7 @@ def draw_comparison_grid(
             axes.set_xticks([])
             axes.set_yticks([])
             if explanation is not None:
-                axes.set_title(_caption(explanation, target), fontsize=9, pad=3)
+                axes.set_title(_caption(explanation), fontsize=9, pad=3)
         figure.text(
             (LABEL_INCHES / 2) / width,
             (bottom + CELL_INCHES / 2) / height,
