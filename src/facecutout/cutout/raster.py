@@ -60,6 +60,21 @@ def rasterize(polygon: np.ndarray, height: int, width: int) -> Region | None:
     return Region(y0, x0, local.view(bool), points)
 
 
+def covered_count(polygon: np.ndarray, mask: np.ndarray) -> int:
+    """How many set pixels of ``mask`` (H, W uint8 0/1) :func:`rasterize` would cover, without
+    building the region: the mask's box is copied and the polygon filled with 0 in it."""
+    points = np.rint(polygon).astype(np.int32)
+    left, top, box_width, box_height = cv2.boundingRect(points)
+    x0, y0 = max(left, 0), max(top, 0)
+    x1, y1 = min(left + box_width, mask.shape[1]), min(top + box_height, mask.shape[0])
+    if x1 <= x0 or y1 <= y0:
+        return 0
+    local = mask[y0:y1, x0:x1].copy()
+    before = cv2.countNonZero(local)
+    cv2.fillConvexPoly(local, points - np.array([x0, y0], dtype=np.int32), 0)
+    return before - cv2.countNonZero(local)
+
+
 def hull_vertices(polygon: np.ndarray) -> np.ndarray:
     """(V, 2) int64 (x, y) vertices of the convex hull of the polygon's rounded vertices, in the
     cyclic order that keeps the hull on the left of every edge (V = 1 or 2 for a point or a segment)."""

@@ -7,12 +7,14 @@ that covers a pixel is admissible.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from facecutout.cutout.raster import Region, rasterize
+from facecutout.cutout.candidates import Candidate
+from facecutout.cutout.raster import Region, covered_count, rasterize
 from facecutout.cutout.schemes import LandmarkScheme
 from facecutout.errors import InvalidInputError
 
@@ -44,32 +46,81 @@ def check_choices(values: Sequence[str], allowed: tuple[str, ...], name: str) ->
     return chosen
 
 
-def overlap_budget(manipulated: np.ndarray | None, threshold: float) -> float | None:
-    """The most manipulated pixels a cut may hide, or None when there is no constraint (no or empty M)."""
-    if manipulated is None:
-        return None
-    total = cv2.countNonZero(manipulated.view(np.uint8))
-    return threshold * total if total else None
+@dataclass(frozen=True)
+class Choice:
+    """The cut chosen: the part it cuts, its region, the manipulated pixels it hides and |M|
+    (``hidden`` None and ``manipulated`` 0 when nothing constrains the cut)."""
+
+    part: str
+    region: Region
+    hidden: int | None
+    manipulated: int
+
+
+def manipulated_total(manipulated: np.ndarray | None) -> int:
+    """|M|: the number of manipulated pixels (0 without a region)."""
+    return 0 if manipulated is None else cv2.countNonZero(manipulated.view(np.uint8))
 
 
 def first_admissible(
-    polygons: Iterable[np.ndarray],
+    candidates: Iterable[Candidate],
     manipulated: np.ndarray | None,
     threshold: float,
     height: int,
     width: int,
-) -> Region | None:
-    """Rasterise candidates in order; return the first that hides at most ``threshold`` of M."""
-    budget = overlap_budget(manipulated, threshold)
-    if budget is not None:
-        manipulated = manipulated.view(np.uint8)
-    for polygon in polygons:
-        region = rasterize(polygon, height, width)
-        if region is None:
+) -> Choice | None:
+    """The first candidate, in order, that covers a pixel and hides at most ``threshold`` of M.
+
+    Under a constraint each candidate's hidden pixels are counted (:func:`covered_count`) and only
+    the chosen one is rasterised into a region. A chain of nested candidates (each holding the
+    next, so hiding at least as much of M) is searched from its smallest: if that one hides too
+    much, all do; otherwise a bisection finds the first that does not.
+    """
+    total = manipulated_total(manipulated)
+    if not total:
+        for candidate in candidates:
+            region = rasterize(candidate.polygon, height, width)
+            if region is not None:
+                return Choice(candidate.part, region, None, 0)
+        return None
+    budget = threshold * total
+    mask = manipulated.view(np.uint8)
+    for chain in chains(candidates):
+        found = first_in_chain(chain, mask, budget)
+        if found is None:
             continue
-        if budget is None:
-            return region
-        hidden = cv2.countNonZero(cv2.bitwise_and(manipulated[region.window], region.mask.view(np.uint8)))
-        if hidden <= budget:
-            return region
+        index, hidden = found
+        region = rasterize(chain[index].polygon, height, width)
+        if region is not None:
+            return Choice(chain[index].part, region, hidden, total)
     return None
+
+
+def chains(candidates: Iterable[Candidate]) -> Iterator[list[Candidate]]:
+    """The candidates grouped into their chains (a candidate outside a chain alone), in order."""
+    chain: list[Candidate] = []
+    for candidate in candidates:
+        if chain and (candidate.chain is None or candidate.chain is not chain[0].chain):
+            yield chain
+            chain = []
+        chain.append(candidate)
+    if chain:
+        yield chain
+
+
+def first_in_chain(chain: list[Candidate], mask: np.ndarray, budget: float) -> tuple[int, int] | None:
+    """The index of the first candidate of a chain hiding at most ``budget`` pixels of ``mask``, and
+    what it hides (None when none does); the last, smallest, candidate is measured first."""
+    last = len(chain) - 1
+    hidden = covered_count(chain[last].polygon, mask)
+    if hidden > budget:
+        return None
+    found, low, high = hidden, 0, last
+    while low < high:
+        middle = (low + high) // 2
+        count = covered_count(chain[middle].polygon, mask)
+        if count <= budget:
+            found, high = count, middle
+        else:
+            low = middle + 1
+    return high, found

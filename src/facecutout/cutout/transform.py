@@ -13,13 +13,14 @@ from typing import Any
 import numpy as np
 from albumentations.core.transforms_interface import DualTransform
 
-from facecutout.cutout.candidates import HULL_STRATEGIES, SENSORY_FEATURES
+from facecutout.cutout.candidates import DEFAULT_MIN_AREA, HULL_STRATEGIES, SENSORY_FEATURES, check_min_area
 from facecutout.cutout.fill import Fill, apply_fill, check_fill, resolve_fill
-from facecutout.cutout.functional import select_region
+from facecutout.cutout.functional import Cut, choose_cut
 from facecutout.cutout.manipulation import DEFAULT_DIFF_LEVEL, check_diff_level
 from facecutout.cutout.raster import Region
 from facecutout.cutout.schemes import check_scheme_name, known_counts
 from facecutout.cutout.selection import check_choices, check_variant
+from facecutout.cutout.statistics import CutStatistics
 from facecutout.cutout.validation import check_threshold
 from facecutout.errors import InvalidInputError
 
@@ -28,7 +29,9 @@ class FaceCutout(DualTransform):
     """Cut a landmark-guided face region that hides at most ``threshold`` of the manipulated region.
 
     Targets: image (changed); keypoints = the landmarks, mask = the diff (both read, unchanged);
-    bboxes pass through. Parameters as :func:`facecutout.face_cutout`, plus ``p``.
+    bboxes pass through. Parameters as :func:`facecutout.face_cutout`, plus ``p``. ``statistics``
+    (a :class:`facecutout.cutout.statistics.CutStatistics`) gathers the record of every call that
+    had landmarks; each DataLoader worker process counts in its own copy.
     """
 
     def __init__(
@@ -41,6 +44,7 @@ class FaceCutout(DualTransform):
         strategies: Sequence[str] = HULL_STRATEGIES,
         scheme: str | None = None,
         p: float = 0.5,
+        min_area: float = DEFAULT_MIN_AREA,
     ):
         super().__init__(p=p)
         self.variant = check_variant(variant)
@@ -50,6 +54,8 @@ class FaceCutout(DualTransform):
         self.features = check_choices(features, SENSORY_FEATURES, "features")
         self.strategies = check_choices(strategies, HULL_STRATEGIES, "strategies")
         self.scheme = check_scheme_name(scheme)
+        self.min_area = check_min_area(min_area)
+        self.statistics = CutStatistics()
 
     @property
     def targets(self) -> dict[str, Any]:
@@ -68,15 +74,13 @@ class FaceCutout(DualTransform):
             return None
         return np.asarray(keypoints)[:, :2]
 
-    def get_params_dependent_on_data(self, params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-        landmarks = self.landmarks_of(data)
-        if landmarks is None:
-            return self.without_landmarks()
+    def choose(self, image: np.ndarray, landmarks: np.ndarray, diff: np.ndarray | None) -> Cut:
+        """Choose the cut of ``image`` with this transform's settings and generator; record it."""
         try:
-            region = select_region(
-                data["image"],
+            cut = choose_cut(
+                image,
                 landmarks,
-                data.get("mask"),
+                diff,
                 variant=self.variant,
                 threshold=self.threshold,
                 rng=self.random_generator,
@@ -84,6 +88,7 @@ class FaceCutout(DualTransform):
                 features=self.features,
                 strategies=self.strategies,
                 scheme=self.scheme,
+                min_area=self.min_area,
             )
         except InvalidInputError as error:
             if "no landmark scheme has" in str(error) and len(landmarks) < max(known_counts()):
@@ -92,7 +97,25 @@ class FaceCutout(DualTransform):
                     "unless KeypointParams(format='xy', remove_invisible=False)"
                 ) from None
             raise
-        return {"region": region, "fill_seed": int(self.random_generator.integers(2**32))}
+        self.statistics.record(cut.record)
+        return cut
+
+    def cut(
+        self, image: np.ndarray, landmarks: np.ndarray, diff: np.ndarray | None
+    ) -> tuple[np.ndarray, Cut]:
+        """Cut ``image`` outside a Compose (whatever ``p``): the cut image and the cut chosen."""
+        cut = self.choose(image, landmarks, diff)
+        return self.apply(image, region=cut.region, fill_seed=self._fill_seed()), cut
+
+    def get_params_dependent_on_data(self, params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+        landmarks = self.landmarks_of(data)
+        if landmarks is None:
+            return self.without_landmarks()
+        cut = self.choose(data["image"], landmarks, data.get("mask"))
+        return {"region": cut.region, "record": cut.record, "fill_seed": self._fill_seed()}
+
+    def _fill_seed(self) -> int:
+        return int(self.random_generator.integers(2**32))
 
     def without_landmarks(self) -> dict[str, Any]:
         """The parameters when no landmarks are known: an error here (subclasses may pass the image)."""
@@ -125,4 +148,4 @@ class FaceCutout(DualTransform):
         return bboxes
 
     def get_transform_init_args_names(self) -> tuple[str, ...]:
-        return ("variant", "threshold", "fill", "diff_level", "features", "strategies", "scheme")
+        return ("variant", "threshold", "fill", "diff_level", "features", "strategies", "min_area", "scheme")
