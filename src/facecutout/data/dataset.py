@@ -12,6 +12,7 @@ from torch.utils.data import Dataset, default_collate
 from facecutout.cutout.manipulation import binarize_diff
 from facecutout.cutout.schemes import resolve_scheme
 from facecutout.data.augment import CutInputs, TrainTransform, eval_transform
+from facecutout.data.cut_records import item_fields
 from facecutout.data.diffs import load_diff
 from facecutout.data.points import load_landmarks
 from facecutout.data.table import Sample
@@ -28,11 +29,12 @@ class FaceCropDataset(Dataset):
 
     Each item holds ``image`` (3, S, S) uint8, ``label`` (float) and ``index``. In training mode
     a face that Face-Cutout chooses reads its landmarks and (fakes) its diff, so the cut respects
-    the manipulated region; fakes without a diff are not cut. With ``with_masks`` an item also holds
-    ``landmarks`` (N, 2) float32 (zeros when not to be cut), ``has_landmarks`` (True when the face
-    is to be cut: Face-Cutout chose it and its landmarks and, for fakes, diff are known),
-    ``manipulated`` (S, S) bool = moved diff >= level (all False for reals and uncut faces) and
-    ``region`` (S, S) bool, the pixels Face-Cutout cut.
+    the manipulated region; fakes without a diff are not cut. A training item also holds what
+    Face-Cutout did (:func:`facecutout.data.cut_records.item_fields`). With ``with_masks`` it also
+    holds, moved with the image: ``landmarks`` (N, 2) float32 (zeros when not to be cut),
+    ``has_landmarks`` (True when the face is to be cut: Face-Cutout chose it and its landmarks
+    and, for fakes, diff are known), ``manipulated`` (S, S) bool = moved diff >= level (all False
+    for reals and uncut faces) and ``region`` (S, S) bool, the pixels Face-Cutout cut.
     """
 
     def __init__(
@@ -72,8 +74,12 @@ class FaceCropDataset(Dataset):
             item["image"] = image_tensor(self.evaluation(image=image)["image"])
             return item
         self._reseed()
-        augmented = self.transform(image, lambda: cut_inputs(sample, image))
+        augmented = self.transform(image, lambda: cut_inputs(sample, image), track=self.with_masks)
         item["image"] = image_tensor(augmented.image)
+        if self.transform.face_cutout:
+            pending = self.transform.on_device and augmented.landmarks is not None
+            record = None if augmented.cut is None else augmented.cut.record
+            item.update(item_fields(augmented.drawn, record, pending))
         if self.with_masks:
             shape = augmented.image.shape[:2]
             points = augmented.landmarks
@@ -88,9 +94,7 @@ class FaceCropDataset(Dataset):
             )
             item["manipulated"] = torch.from_numpy(manipulated)
             region = augmented.region
-            item["region"] = torch.from_numpy(
-                region.full_mask(*shape) if region is not None else np.zeros(shape, dtype=bool)
-            )
+            item["region"] = torch.from_numpy(region if region is not None else np.zeros(shape, dtype=bool))
         return item
 
 

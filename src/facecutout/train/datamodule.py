@@ -72,6 +72,7 @@ class FaceDataModule(L.LightningDataModule):
             threshold=config.cutout_threshold,
             fill=config.cutout_fill,
             diff_level=config.diff_level,
+            min_area=config.cutout_min_area,
         )
         on_device = config.cutout_on_device and config.augmentation == "face_cutout"
         transform = TrainTransform(config.image_size, settings, on_device=on_device)
