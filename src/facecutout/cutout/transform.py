@@ -101,11 +101,16 @@ class FaceCutout(DualTransform):
         return cut
 
     def cut(
-        self, image: np.ndarray, landmarks: np.ndarray, diff: np.ndarray | None
+        self, image: np.ndarray, landmarks: np.ndarray, diff: np.ndarray | None, inplace: bool = False
     ) -> tuple[np.ndarray, Cut]:
-        """Cut ``image`` outside a Compose (whatever ``p``): the cut image and the cut chosen."""
+        """Cut ``image`` outside a Compose (whatever ``p``): the cut image (``image`` itself when
+        ``inplace``) and the cut chosen."""
         cut = self.choose(image, landmarks, diff)
-        return self.apply(image, region=cut.region, fill_seed=self._fill_seed()), cut
+        fill_seed = self._fill_seed()
+        if not inplace:
+            return self.apply(image, region=cut.region, fill_seed=fill_seed), cut
+        self._fill(image, cut.region, fill_seed)
+        return image, cut
 
     def get_params_dependent_on_data(self, params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
         landmarks = self.landmarks_of(data)
@@ -127,13 +132,19 @@ class FaceCutout(DualTransform):
     def apply(
         self, img: np.ndarray, region: Region | None = None, fill_seed: int = 0, **params: Any
     ) -> np.ndarray:
-        fill = resolve_fill(self.fill, img)
         if region is None:
+            resolve_fill(self.fill, img)
             return img
         output = img.copy()
-        rng = np.random.default_rng(fill_seed) if isinstance(fill, str) else None
-        apply_fill(output, region, fill, rng)  # type: ignore[arg-type]
+        self._fill(output, region, fill_seed)
         return output
+
+    def _fill(self, image: np.ndarray, region: Region | None, fill_seed: int) -> None:
+        """Fill ``region`` of ``image`` in place (check the fill against the image either way)."""
+        fill = resolve_fill(self.fill, image)
+        if region is not None:
+            rng = np.random.default_rng(fill_seed) if isinstance(fill, str) else None
+            apply_fill(image, region, fill, rng)  # type: ignore[arg-type]
 
     def apply_to_mask(self, mask: np.ndarray, **params: Any) -> np.ndarray:
         return mask

@@ -23,6 +23,7 @@ import numpy as np
 from facecutout.cutout.candidates import DEFAULT_MIN_AREA
 from facecutout.cutout.fill import Fill
 from facecutout.cutout.functional import Cut
+from facecutout.cutout.manipulation import binarize_diff
 from facecutout.cutout.transform import FaceCutout
 from facecutout.errors import InvalidInputError
 
@@ -126,10 +127,11 @@ def cutout_transform(settings: CutoutSettings) -> A.BasicTransform | None:
 
 @dataclass(frozen=True)
 class CutInputs:
-    """What Face-Cutout reads of a face: its landmarks (N, 2) and, for a fake, its diff (H, W)."""
+    """What Face-Cutout reads of a face: its landmarks (N, 2) and, for a fake, its manipulated region
+    (H, W) bool (or the grey diff it comes from)."""
 
     landmarks: np.ndarray
-    diff: np.ndarray | None
+    manipulated: np.ndarray | None
 
 
 @dataclass
@@ -138,16 +140,16 @@ class Augmented:
 
     ``drawn``: Face-Cutout's coin came up; ``cut``: its choice in the crop as read, with its record
     (None when it did not cut here: coin down, no landmarks or diff, or the on-device mode). With
-    ``track`` (or in the on-device mode, for a drawn face) ``landmarks`` and ``diff`` are those
-    moved with the image, and ``region`` (with ``track``) the cut pixels, moved with it too (None
-    when nothing was cut).
+    ``track`` (or in the on-device mode, for a drawn face) ``landmarks`` and ``manipulated`` (bool)
+    are those moved with the image, and ``region`` (with ``track``) the cut pixels, moved with it
+    too (None when nothing was cut).
     """
 
     image: np.ndarray
     drawn: bool = False
     cut: Cut | None = None
     landmarks: np.ndarray | None = None
-    diff: np.ndarray | None = None
+    manipulated: np.ndarray | None = None
     region: np.ndarray | None = None
 
 
@@ -180,7 +182,8 @@ class TrainTransform:
         cut_inputs: Callable[[], CutInputs | None] | None = None,
         track: bool = False,
     ) -> Augmented:
-        """Augment one face (Face-Cutout needs ``cut_inputs``; without it the face is not cut).
+        """Augment one face (Face-Cutout needs ``cut_inputs``; without it the face is not cut). The
+        cut is made in ``image`` itself: pass a crop read for this item.
 
         ``track``: also move the landmarks, the diff and the cut region with the image (to see
         the cut as the network sees it; the on-device mode always moves a drawn face's landmarks
@@ -194,21 +197,24 @@ class TrainTransform:
         inputs = cut_inputs() if drawn and cut_inputs is not None else None
         cut = None
         if inputs is not None and not self.on_device:
-            image, cut = self.cutout.cut(image, inputs.landmarks, inputs.diff)
+            image, cut = self.cutout.cut(image, inputs.landmarks, inputs.manipulated, inplace=True)
         if inputs is None or not (track or self.on_device):
             return Augmented(self.pipeline(image=image)["image"], drawn, cut)
         region = None if cut is None else cut.region
         shape = image.shape[:2]
-        masks = [np.zeros(shape, np.uint8) if inputs.diff is None else inputs.diff]
+        manipulated = inputs.manipulated
+        if manipulated is not None and manipulated.dtype != np.bool_:
+            manipulated = binarize_diff(manipulated, level=self.settings.diff_level)
+        masks = [np.zeros(shape, np.uint8) if manipulated is None else manipulated.view(np.uint8)]
         if region is not None:
             masks.append(region.full_mask(*shape).view(np.uint8))
         data = self.pipeline(image=image, keypoints=inputs.landmarks, masks=masks)
-        moved = data["masks"]
+        moved = [np.asarray(mask).astype(bool) for mask in data["masks"]]
         return Augmented(
             data["image"],
             drawn,
             cut,
             np.asarray(data["keypoints"], np.float32)[:, :2],
-            moved[0] if inputs.diff is not None else None,
-            moved[1].astype(bool) if region is not None else None,
+            moved[0] if manipulated is not None else None,
+            moved[1] if region is not None else None,
         )

@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import torch
-
 from facecutout.cutout.candidates import HULL_STRATEGIES, SENSORY_FEATURES
 from facecutout.cutout.statistics import CutRecord, CutStatistics
 
@@ -26,7 +24,7 @@ ON_DEVICE = -4
 """Chosen for a cut in the training step (the on-device mode)."""
 
 
-def item_fields(drawn: bool, record: CutRecord | None, on_device: bool) -> dict[str, torch.Tensor]:
+def item_fields(drawn: bool, record: CutRecord | None, on_device: bool) -> dict[str, int | float]:
     """The batch fields of one face: ``drawn`` (the coin came up), the record of its cut (None when
     it was not cut here) and ``on_device`` (chosen for a cut in the training step)."""
     if record is not None:
@@ -35,11 +33,8 @@ def item_fields(drawn: bool, record: CutRecord | None, on_device: bool) -> dict[
     else:
         code = NOT_DRAWN if not drawn else ON_DEVICE if on_device else SKIPPED
         face = hidden = math.nan
-    return {
-        "cut_part": torch.tensor(code, dtype=torch.int64),
-        "cut_face_share": torch.tensor(face, dtype=torch.float64),
-        "cut_hidden_share": torch.tensor(hidden, dtype=torch.float64),
-    }
+    # Plain numbers: the default collation makes one tensor of each per batch.
+    return {"cut_part": code, "cut_face_share": face, "cut_hidden_share": hidden}
 
 
 @dataclass

@@ -9,11 +9,10 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, default_collate
 
-from facecutout.cutout.manipulation import binarize_diff
 from facecutout.cutout.schemes import resolve_scheme
 from facecutout.data.augment import CutInputs, TrainTransform, eval_transform
 from facecutout.data.cut_records import item_fields
-from facecutout.data.diffs import load_diff
+from facecutout.data.manipulated import ManipulatedCache, load_manipulated
 from facecutout.data.points import load_landmarks
 from facecutout.data.table import Sample
 from facecutout.fileio import read_rgb
@@ -28,8 +27,9 @@ class FaceCropDataset(Dataset):
     """Rows of the table as model inputs.
 
     Each item holds ``image`` (3, S, S) uint8, ``label`` (float) and ``index``. In training mode
-    a face that Face-Cutout chooses reads its landmarks and (fakes) its diff, so the cut respects
-    the manipulated region; fakes without a diff are not cut. A training item also holds what
+    a face that Face-Cutout chooses reads its landmarks and (fakes) its manipulated region (diff >=
+    ``diff_level``, kept packed by ``cache`` when given), so the cut respects it; fakes without a
+    diff are not cut. A training item also holds what
     Face-Cutout did (:func:`facecutout.data.cut_records.item_fields`). With ``with_masks`` it also
     holds, moved with the image: ``landmarks`` (N, 2) float32 (zeros when not to be cut),
     ``has_landmarks`` (True when the face is to be cut: Face-Cutout chose it and its landmarks
@@ -44,6 +44,7 @@ class FaceCropDataset(Dataset):
         transform: TrainTransform | None = None,
         with_masks: bool = False,
         diff_level: int = 40,
+        cache: ManipulatedCache | None = None,
     ):
         self.samples = list(samples)
         self.size = size
@@ -51,6 +52,7 @@ class FaceCropDataset(Dataset):
         self.evaluation = eval_transform(size)
         self.with_masks = with_masks
         self.diff_level = diff_level
+        self.cache = cache
         self._seeded_with: int | None = None
 
     def __len__(self) -> int:
@@ -74,7 +76,9 @@ class FaceCropDataset(Dataset):
             item["image"] = image_tensor(self.evaluation(image=image)["image"])
             return item
         self._reseed()
-        augmented = self.transform(image, lambda: cut_inputs(sample, image), track=self.with_masks)
+        augmented = self.transform(
+            image, lambda: cut_inputs(sample, image, self.diff_level, self.cache), track=self.with_masks
+        )
         item["image"] = image_tensor(augmented.image)
         if self.transform.face_cutout:
             pending = self.transform.on_device and augmented.landmarks is not None
@@ -87,26 +91,32 @@ class FaceCropDataset(Dataset):
             item["landmarks"] = torch.from_numpy(
                 points if points is not None else np.zeros((5, 2), np.float32)
             )
-            manipulated = (
-                binarize_diff(augmented.diff, level=self.diff_level)
-                if augmented.diff is not None
-                else np.zeros(shape, dtype=bool)
+            manipulated = augmented.manipulated
+            item["manipulated"] = torch.from_numpy(
+                manipulated if manipulated is not None else np.zeros(shape, dtype=bool)
             )
-            item["manipulated"] = torch.from_numpy(manipulated)
             region = augmented.region
             item["region"] = torch.from_numpy(region if region is not None else np.zeros(shape, dtype=bool))
         return item
 
 
-def cut_inputs(sample: Sample, image: np.ndarray) -> CutInputs | None:
-    """The landmarks and (fakes) diff of a face to cut; None when it cannot be cut: no landmarks, or a
-    fake without its diff (unconstrained, the cut could hide the manipulation)."""
+def cut_inputs(
+    sample: Sample, image: np.ndarray, level: int, cache: ManipulatedCache | None = None
+) -> CutInputs | None:
+    """The landmarks and (fakes) manipulated region (diff >= ``level``, through ``cache`` when
+    given) of a face to cut; None when it cannot be cut: no landmarks, or a fake without a diff
+    (unconstrained, the cut could hide the manipulation)."""
     if sample.landmarks is None:
         return None
-    diff = load_diff(sample, image) if sample.label == 1 else None
-    if sample.label == 1 and diff is None:
-        return None
-    return CutInputs(load_landmarks(sample.landmarks), diff)
+    manipulated = None
+    if sample.label == 1:
+        if cache is not None:
+            manipulated = cache.load(sample, image)
+        else:
+            manipulated = load_manipulated(sample, image, level)
+        if manipulated is None:
+            return None
+    return CutInputs(load_landmarks(sample.landmarks), manipulated)
 
 
 def collate_faces(items: list[dict]) -> dict:

@@ -38,6 +38,7 @@ class DataConfig(ConfigModel):
     cutout_fill: float | str = Field(0.0, union_mode="left_to_right")
     cutout_min_area: float = Field(DEFAULT_MIN_AREA, ge=0.0, le=1.0)
     diff_level: StrictInt = 40
+    cache_manipulated: bool = True
     cutout_on_device: bool = False
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import lightning as L
 from torch.utils.data import DataLoader
@@ -10,6 +11,7 @@ from torch.utils.data import DataLoader
 from facecutout.data.augment import CutoutSettings, TrainTransform
 from facecutout.data.dataset import FaceCropDataset, collate_faces
 from facecutout.data.folds import check_no_leakage, leaked_originals, split_folds
+from facecutout.data.manipulated import ManipulatedCache
 from facecutout.data.sampling import balanced_sampler
 from facecutout.data.table import Sample, TableReport, load_samples
 from facecutout.model.config import DataConfig
@@ -18,12 +20,17 @@ logger = logging.getLogger(__name__)
 
 
 class FaceDataModule(L.LightningDataModule):
-    """Training rows = every fold but ``val_fold`` (or ``train_folds``); validation = ``val_fold``."""
+    """Training rows = every fold but ``val_fold`` (or ``train_folds``); validation = ``val_fold``.
 
-    def __init__(self, config: DataConfig, seed: int = 0):
+    With ``cache_folder`` (and ``cache_manipulated`` in the config) the fakes' manipulated regions
+    are kept there as packed bits after their first read (:mod:`facecutout.data.manipulated`).
+    """
+
+    def __init__(self, config: DataConfig, seed: int = 0, cache_folder: Path | None = None):
         super().__init__()
         self.config = config
         self.seed = seed
+        self.cache_folder = cache_folder
         self.train_samples: list[Sample] = []
         self.val_samples: list[Sample] = []
         self.report: TableReport | None = None
@@ -76,12 +83,16 @@ class FaceDataModule(L.LightningDataModule):
         )
         on_device = config.cutout_on_device and config.augmentation == "face_cutout"
         transform = TrainTransform(config.image_size, settings, on_device=on_device)
+        cache = None
+        if self.cache_folder is not None and config.cache_manipulated:
+            cache = ManipulatedCache(self.cache_folder, config.diff_level)
         self.train_dataset = FaceCropDataset(
             self.train_samples,
             config.image_size,
             transform,
             with_masks=on_device,
             diff_level=config.diff_level,
+            cache=cache,
         )
         self.val_dataset = FaceCropDataset(self.val_samples, config.image_size)
 

@@ -58,7 +58,7 @@ def train(config: TrainConfig) -> TrainResult:
     checkpoint_dir = out / "checkpoints"
     resume = resume_path(config, checkpoint_dir)
     L.seed_everything(config.seed, workers=True, verbose=False)
-    datamodule = FaceDataModule(config.data, seed=config.seed)
+    datamodule = FaceDataModule(config.data, seed=config.seed, cache_folder=out / "cache" / "manipulated")
     datamodule.prepare_samples()
     model = DeepfakeClassifier(config.to_dict())
     atomic_write_bytes(out / "config.yaml", config.to_yaml().encode())
