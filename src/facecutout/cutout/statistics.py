@@ -60,7 +60,6 @@ class StatisticsRow:
     empty: int
     face_share: tuple[float, ...]
     hidden_share: tuple[float, ...]
-    hidden_count: int
 
     @property
     def cut_rate(self) -> float:
@@ -134,19 +133,51 @@ class CutStatistics:
         return values
 
     def markdown(self) -> str:
-        """The summary as a Markdown table (shares in percent, quantiles QUANTILES)."""
-        levels = "/".join(f"p{round(100 * quantile)}" for quantile in QUANTILES)
-        lines = [
-            f"| variant | part | calls | cuts | empty | face share % ({levels}) | M hidden % ({levels}) |",
-            "|---|---|---:|---:|---:|---|---|",
-        ]
-        for row in self.rows():
-            calls, empty = (str(row.calls), str(row.empty)) if row.part == ALL_PARTS else ("", "")
-            lines.append(
-                f"| {row.variant} | {row.part} | {calls} | {row.cuts} | {empty} | "
-                f"{_percentages(row.face_share)} | {_percentages(row.hidden_share)} |"
+        """The summary as a Markdown table (see :func:`markdown_table`)."""
+        return markdown_table(self.rows())
+
+
+def markdown_table(rows: list[StatisticsRow]) -> str:
+    """Rows as a Markdown table: shares in percent at QUANTILES ("-" where there is no value)."""
+    levels = "/".join(f"p{round(100 * quantile)}" for quantile in QUANTILES)
+    lines = [
+        f"| variant | part | calls | cuts | empty | face share % ({levels}) | M hidden % ({levels}) |",
+        "|---|---|---:|---:|---:|---|---|",
+    ]
+    for row in rows:
+        calls, empty = (str(row.calls), str(row.empty)) if row.part == ALL_PARTS else ("", "")
+        lines.append(
+            f"| {row.variant} | {row.part} | {calls} | {row.cuts} | {empty} | "
+            f"{_percentages(row.face_share)} | {_percentages(row.hidden_share)} |"
+        )
+    return "\n".join(lines)
+
+
+def rows_from_metrics(values: dict[str, float], prefix: str = "cutout") -> list[StatisticsRow]:
+    """The rows that :meth:`CutStatistics.metrics` flattened into ``values`` (keys it did not write
+    are ignored; a missing quantile is NaN)."""
+    found: dict[tuple[str, str], dict[str, float]] = {}
+    for key, value in values.items():
+        parts = key.split("/")
+        if len(parts) == 4 and parts[0] == prefix:
+            found.setdefault((parts[1], parts[2]), {})[parts[3]] = value
+    rows = []
+    for (variant, part), numbers in found.items():
+        if "cuts" not in numbers:
+            continue
+        levels = [f"p{round(100 * quantile)}" for quantile in QUANTILES]
+        rows.append(
+            StatisticsRow(
+                variant=variant,
+                part=part,
+                calls=int(numbers.get("calls", 0)),
+                cuts=int(numbers["cuts"]),
+                empty=int(numbers.get("empty", 0)),
+                face_share=tuple(numbers.get(f"face_share_{level}", math.nan) for level in levels),
+                hidden_share=tuple(numbers.get(f"hidden_share_{level}", math.nan) for level in levels),
             )
-        return "\n".join(lines)
+        )
+    return sorted(rows, key=lambda row: (row.variant, row.part != ALL_PARTS, row.part))
 
 
 def _joined(arrays: list[array]) -> np.ndarray:
@@ -171,7 +202,6 @@ def _row(
         empty=empty,
         face_share=_quantiles(faces),
         hidden_share=_quantiles(hidden),
-        hidden_count=int((~np.isnan(hidden)).sum()),
     )
 
 
