@@ -202,9 +202,10 @@ def cut_statistics_text(results: list) -> str:
         last = table.dropna(subset=["cutout/faces"]).iloc[-1]
         values = {name: float(last[name]) for name in table.columns if name.startswith("cutout/")}
         rows = rows_from_metrics({name: value for name, value in values.items() if value == value})
+        faces, drawn, skipped = (int(last[f"cutout/{name}"]) for name in ("faces", "drawn", "skipped"))
         return (
-            f"Run `{result.method}` seed {result.seed}, last training epoch: {int(last['cutout/faces'])} faces, "
-            f"{int(last['cutout/drawn'])} drawn for a cut (p), {int(last['cutout/skipped'])} of them without "
+            f"Run `{result.method}` seed {result.seed}, last training epoch: {faces} faces, "
+            f"{drawn} drawn for a cut (p), {skipped} of them without "
             "landmarks or diff. Per variant and part cut: calls, cuts, calls with no admissible candidate, "
             "and the 10th / 50th / 90th percentiles of the share of the face cut and of the manipulated "
             "region M hidden (fakes only).\n\n" + markdown_table(rows)
