@@ -118,11 +118,17 @@ def face_area(landmarks: np.ndarray) -> float:
 
 
 def sensory_candidates(
-    landmarks: np.ndarray, scheme: LandmarkScheme, features: Sequence[str], rng: np.random.Generator
+    landmarks: np.ndarray,
+    scheme: LandmarkScheme,
+    features: Sequence[str],
+    rng: np.random.Generator,
+    height: int,
+    width: int,
 ) -> Iterator[Candidate]:
     """Bands over eyes / nose / mouth in random feature order, thickest (w/3) to thinnest (w/6).
 
-    The eye and nose bands use the eye distance w, the mouth band the mouth width.
+    The eye and nose bands use the eye distance w, the mouth band the mouth width. A band whose
+    bounding circle lies inside the (height, width) image knows its area.
     """
     left_eye, right_eye, nose, mouth_left, mouth_right = scheme.sensory_points(landmarks).tolist()
     eye_distance = math.dist(left_eye, right_eye)
@@ -135,8 +141,19 @@ def sensory_candidates(
     for index in random_order(len(features), rng):
         feature = features[index]
         start, end, scale = segments[feature]
+        length = math.dist(start, end)
+        middle_x, middle_y = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
         for divisor in BAND_DIVISORS:
-            yield Candidate(feature, band_polygon(start, end, scale / divisor), convex=True)
+            half_width = scale / divisor
+            reach = math.hypot(length / 2 + half_width, half_width)
+            inside = (
+                middle_x - reach >= -0.5
+                and middle_y - reach >= -0.5
+                and middle_x + reach <= width - 0.5
+                and middle_y + reach <= height - 0.5
+            )
+            area = (length + 2 * half_width) * 2 * half_width if inside else None
+            yield Candidate(feature, band_polygon(start, end, half_width), convex=True, area=area)
 
 
 def run_candidates(outline: np.ndarray, rng: np.random.Generator) -> Iterator[Candidate]:
@@ -190,9 +207,10 @@ _HULL_CANDIDATES = {"run": run_candidates, "subset": subset_candidates, "half": 
 def hull_candidates(
     landmarks: np.ndarray, scheme: LandmarkScheme, strategies: Sequence[str], rng: np.random.Generator
 ) -> Iterator[Candidate]:
-    """Convex-hull regions of the scheme's face outline, strategies in random order, each strategy's
-    candidates in its own order (see run_candidates, subset_candidates, half_candidates)."""
-    outline = scheme.outline_points(landmarks)
+    """Convex-hull regions of the scheme's face outline (its points rounded to whole pixels, as the
+    rasteriser rounds them), strategies in random order, each strategy's candidates in its own
+    order (see run_candidates, subset_candidates, half_candidates)."""
+    outline = np.rint(scheme.outline_points(landmarks)).astype(np.int32)
     for index in random_order(len(strategies), rng):
         yield from _HULL_CANDIDATES[strategies[index]](outline, rng)
 
@@ -222,7 +240,7 @@ def face_candidates(
             variants = ["sensory", "convex_hull"] if rng.random() < 0.5 else ["convex_hull", "sensory"]
     for name in variants:
         if name == "sensory":
-            candidates = sensory_candidates(landmarks, scheme, features, rng)
+            candidates = sensory_candidates(landmarks, scheme, features, rng, height, width)
         else:
             candidates = hull_candidates(landmarks, scheme, strategies, rng)
         for candidate in candidates:

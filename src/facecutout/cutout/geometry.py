@@ -35,7 +35,10 @@ def band_polygon(start: Sequence[float], end: Sequence[float], half_width: float
 
 
 def convex_hull(points: np.ndarray) -> np.ndarray:
-    """Convex hull (K, 2) of (x, y) points, in order; never self-intersecting."""
+    """Convex hull (K, 2) of (x, y) points, in order; never self-intersecting. Whole-pixel (int32)
+    points give an int32 hull, others a float32 one."""
+    if points.dtype == np.int32:
+        return cv2.convexHull(points).reshape(-1, 2)
     # + 0 turns -0.0 into 0.0: cv2.convexHull returns None for points mixing the two.
     return cv2.convexHull(points.astype(np.float32) + np.float32(0)).reshape(-1, 2)
 
@@ -76,6 +79,7 @@ class OutlineWindows:
     shoelace formula on cumulative sums computed once."""
 
     def __init__(self, outline: np.ndarray):
+        outline = outline.astype(np.float64)
         self.count = len(outline)
         self.x, self.y = outline[:, 0], outline[:, 1]
         following = np.concatenate((outline[1:], outline[:1]))
@@ -93,8 +97,9 @@ class OutlineWindows:
 def half_plane_part(
     polygon: np.ndarray, origin: Sequence[float], normal: Sequence[float]
 ) -> tuple[float, np.ndarray]:
-    """The area and the polygon of the part of a convex polygon (K >= 3, float32, in order) where
+    """The area and the polygon (float32) of the part of a convex polygon (K >= 3, in order) where
     (p - origin) . normal >= 0 (an empty polygon when none)."""
+    polygon = polygon.astype(np.float32)
     (origin_x, origin_y), (normal_x, normal_y) = origin, normal
     reach = 4.0 * float(np.abs(polygon).max() + abs(origin_x) + abs(origin_y) + 1.0)
     along_x, along_y = -normal_y * reach, normal_x * reach

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from facecutout.cutout.candidates import Candidate
-from facecutout.cutout.raster import Region, covered_count, rasterize
+from facecutout.cutout.raster import Region, covered_count, footprint, rasterize
 from facecutout.cutout.schemes import LandmarkScheme
 from facecutout.errors import InvalidInputError
 
@@ -71,10 +71,9 @@ def first_admissible(
 ) -> Choice | None:
     """The first candidate, in order, that covers a pixel and hides at most ``threshold`` of M.
 
-    Under a constraint each candidate's hidden pixels are counted (:func:`covered_count`) and only
-    the chosen one is rasterised into a region. A chain of nested candidates (each holding the
-    next, so hiding at least as much of M) is searched from its smallest: if that one hides too
-    much, all do; otherwise a bisection finds the first that does not.
+    A chain of nested candidates (each holding the next, so hiding at least as much of M) is
+    searched from its smallest: if that one hides too much, all do; otherwise a bisection finds
+    the first that does not.
     """
     total = manipulated_total(manipulated)
     if not total:
@@ -86,41 +85,56 @@ def first_admissible(
     budget = threshold * total
     mask = manipulated.view(np.uint8)
     for chain in chains(candidates):
-        found = first_in_chain(chain, mask, budget)
-        if found is None:
-            continue
-        index, hidden = found
-        region = rasterize(chain[index].polygon, height, width)
-        if region is not None:
+        found = first_in_chain(chain, mask, budget, height, width)
+        if found is not None:
+            region, hidden, index = found
             return Choice(chain[index].part, region, hidden, total)
     return None
 
 
 def chains(candidates: Iterable[Candidate]) -> Iterator[list[Candidate]]:
-    """The candidates grouped into their chains (a candidate outside a chain alone), in order."""
+    """The candidates grouped into their chains, in order; a candidate outside a chain comes alone
+    and at once (only a chain needs the next candidate to know where it ends)."""
     chain: list[Candidate] = []
     for candidate in candidates:
-        if chain and (candidate.chain is None or candidate.chain is not chain[0].chain):
+        if chain and candidate.chain is chain[0].chain:
+            chain.append(candidate)
+            continue
+        if chain:
             yield chain
             chain = []
-        chain.append(candidate)
+        if candidate.chain is None:
+            yield [candidate]
+        else:
+            chain = [candidate]
     if chain:
         yield chain
 
 
-def first_in_chain(chain: list[Candidate], mask: np.ndarray, budget: float) -> tuple[int, int] | None:
-    """The index of the first candidate of a chain hiding at most ``budget`` pixels of ``mask``, and
-    what it hides (None when none does); the last, smallest, candidate is measured first."""
+def first_in_chain(
+    chain: list[Candidate], mask: np.ndarray, budget: float, height: int, width: int
+) -> tuple[Region, int, int] | None:
+    """The region, hidden pixels and index of the first candidate of a chain that covers a pixel and
+    hides at most ``budget`` pixels of ``mask`` (None when none does). The last, smallest,
+    candidate is measured first; then a bisection."""
     last = len(chain) - 1
-    hidden = covered_count(chain[last].polygon, mask)
+    region, hidden = measure(chain[last], mask, height, width)
     if hidden > budget:
         return None
-    found, low, high = hidden, 0, last
+    low, high = 0, last
     while low < high:
         middle = (low + high) // 2
-        count = covered_count(chain[middle].polygon, mask)
-        if count <= budget:
-            found, high = count, middle
+        measured = measure(chain[middle], mask, height, width)
+        if measured[1] <= budget:
+            high, (region, hidden) = middle, measured
         else:
             low = middle + 1
-    return high, found
+    if region is None or not region.area:
+        return None
+    return region, hidden, high
+
+
+def measure(candidate: Candidate, mask: np.ndarray, height: int, width: int) -> tuple[Region | None, int]:
+    """A candidate's pixels (None when its box misses the image) and the pixels of ``mask`` it covers."""
+    region = footprint(candidate.polygon, height, width)
+    return region, 0 if region is None else covered_count(region, mask)
