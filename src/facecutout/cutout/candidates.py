@@ -156,16 +156,24 @@ def sensory_candidates(
             yield Candidate(feature, band_polygon(start, end, half_width), convex=True, area=area)
 
 
+def run_lengths(first: int, shortest: int) -> list[int]:
+    """The run lengths tried: ``first``, then halfway down to ``shortest`` again and again."""
+    lengths = [first]
+    while lengths[-1] > shortest:
+        lengths.append((lengths[-1] + shortest) // 2)
+    return lengths
+
+
 def run_candidates(outline: np.ndarray, rng: np.random.Generator) -> Iterator[Candidate]:
     """Runs of consecutive outline points starting at every RUN_STEP-th point from the first and
-    ending before the outline closes: those of a random length in RUN_LENGTHS (scaled), then those
-    of the shortest length; for each length the largest polygon first. The polygon of a run's
-    points bounds its area from below."""
+    ending before the outline closes: those of a random length in RUN_LENGTHS (scaled), then of the
+    lengths halfway down to the shortest (:func:`run_lengths`); for each length the largest polygon
+    first. The polygon of a run's points bounds its area from below."""
     count = len(outline)
     shortest, longest = scaled_sizes(RUN_LENGTHS, count)
     first = shortest + int(rng.random() * (longest - shortest + 1))
     windows = OutlineWindows(outline)
-    for length in dict.fromkeys((first, shortest)):
+    for length in run_lengths(first, shortest):
         starts = np.arange(0, count - length + 1, RUN_STEP)
         areas = windows.areas(length, starts)
         order = np.argsort(-areas, kind="stable")
