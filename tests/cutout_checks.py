@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from facecutout import binarize_diff
+DIFF_LEVEL = 40
+"""The documented grey level from which a diff pixel is manipulated (docs/manipulated_region.md),
+written here rather than taken from the library: a wrong rule there cannot hide a broken overlap rule."""
 
 
 def assert_cutout_invariants(image, output, region, diff, threshold, fill=0) -> None:
@@ -22,7 +24,7 @@ def assert_cutout_invariants(image, output, region, diff, threshold, fill=0) -> 
                 expected = np.rint(expected)
             assert np.allclose(inside, expected), "pixels inside the region are not the fill"
     if diff is not None:
-        manipulated = binarize_diff(diff)
+        manipulated = diff if diff.dtype == bool else diff >= DIFF_LEVEL
         total = int(manipulated.sum())
         if total and region.any():
             hidden = int((region & manipulated).sum())

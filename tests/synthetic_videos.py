@@ -1,4 +1,4 @@
-"""Small real video datasets for the tests and benchmarks, in the DFDC and Celeb-DF layouts.
+"""Small real video datasets for the tests and benchmarks, in the DFDC, Celeb-DF and FF++ layouts.
 
 An original video shows a real face photo moving over a textured background; a fake is the same
 video with the face region altered inside an ellipse (colour shift and blur), as a face swap
@@ -49,14 +49,19 @@ def face_positions(spec: VideoSpec, face_size: tuple[int, int]) -> list[tuple[in
     return positions
 
 
-def alter_face(face: np.ndarray) -> np.ndarray:
-    """The "manipulation": inside an ellipse over the inner face, shift colours and blur."""
-    height, width = face.shape[:2]
+def face_ellipse(height: int, width: int) -> np.ndarray:
+    """The manipulated ellipse over the inner face of a (height, width) face image: 255 inside."""
     mask = np.zeros((height, width), np.uint8)
     cv2.ellipse(
         mask, (width // 2, int(height * 0.55)), (int(width * 0.28), int(height * 0.3)), 0, 0, 360, 255, -1
     )
-    mask = cv2.GaussianBlur(mask, (0, 0), 3).astype(np.float32)[..., None] / 255.0
+    return mask
+
+
+def alter_face(face: np.ndarray) -> np.ndarray:
+    """The "manipulation": inside an ellipse over the inner face, shift colours and blur."""
+    height, width = face.shape[:2]
+    mask = cv2.GaussianBlur(face_ellipse(height, width), (0, 0), 3).astype(np.float32)[..., None] / 255.0
     shifted = cv2.GaussianBlur(face, (0, 0), 2.5).astype(np.float32) + np.array(
         [40.0, -25.0, 30.0], np.float32
     )
@@ -64,15 +69,17 @@ def alter_face(face: np.ndarray) -> np.ndarray:
     return np.clip(blended, 0, 255).astype(np.uint8)
 
 
-def render_frames(spec: VideoSpec, fake: bool = False) -> list[np.ndarray]:
-    """The RGB frames of a video."""
+def render_frames(spec: VideoSpec, fake: bool = False, mask: bool = False) -> list[np.ndarray]:
+    """The RGB frames of a video; with ``mask``, the fake's manipulation mask (white ellipse on black)."""
     scale = spec.face_height / spec.face.shape[0]
     face = cv2.resize(
         spec.face, (max(1, round(spec.face.shape[1] * scale)), spec.face_height), cv2.INTER_AREA
     )
     if fake:
         face = alter_face(face)
-    base = background(spec.size, spec.seed)
+    if mask:
+        face = np.repeat(face_ellipse(*face.shape[:2])[..., None], 3, axis=2)
+    base = np.zeros_like(background(spec.size, spec.seed)) if mask else background(spec.size, spec.seed)
     frames = []
     for x, y in face_positions(spec, (face.shape[1], face.shape[0])):
         frame = base.copy()
@@ -131,4 +138,25 @@ def make_celebdf(
                 if target == person and swap_number == number
             ]
             write_pair(root / "Celeb-real" / f"{person}_{number:04d}.mp4", fakes, spec)
+    return root
+
+
+def make_ffpp(
+    root: str | Path, originals: dict[str, VideoSpec], fakes: dict[str, list[tuple[str, bool]]]
+) -> Path:
+    """A FaceForensics++ folder at c23: ``original_sequences/youtube/c23/videos/<NNN>.mp4`` per
+    original; for each method, fakes ``TTT_SSS.mp4`` (TTT's video altered) and, where asked, their
+    mask videos in ``manipulated_sequences/<method>/masks/videos``."""
+    root = Path(root)
+    for name, spec in sorted(originals.items()):
+        write_video(
+            root / "original_sequences" / "youtube" / "c23" / "videos" / f"{name}.mp4", render_frames(spec)
+        )
+    for method, pairs in sorted(fakes.items()):
+        for pair, with_mask in pairs:
+            spec = originals[pair.split("_")[0]]
+            folder = root / "manipulated_sequences" / method
+            write_video(folder / "c23" / "videos" / f"{pair}.mp4", render_frames(spec, fake=True))
+            if with_mask:
+                write_video(folder / "masks" / "videos" / f"{pair}.mp4", render_frames(spec, mask=True))
     return root

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from cutout_checks import assert_cutout_invariants
 from face_shapes import face_5, face_68
 from hypothesis import HealthCheck, given, settings
@@ -135,26 +136,40 @@ def test_sensory_bands_from_68_points_cover_the_features_they_name():
             assert region[y, x], f"the {feature} band misses landmark at ({x}, {y})"
 
 
-def test_the_thickest_admissible_band_is_chosen():
-    """Without a constraint the eye band has half-width w/3; a constraint makes it thinner, not absent."""
-    landmarks = face_5(100, 100, 120)
-    image = np.zeros((200, 200, 3), np.uint8)
-    _, free = facecutout.face_cutout(
-        image, landmarks, variant="sensory", features=("eyes",), seed=0, return_region=True
-    )
-    diff = np.zeros((200, 200), bool)
-    diff[:, 98:103] = True  # a thin vertical strip crossing the eye line
-    diff[130:200, :] = True  # mass far from the eyes, so |M| is large
-    manipulated = int(diff.sum())
-    _, constrained = facecutout.face_cutout(
-        image,
+@pytest.mark.parametrize("divisor", [3, 4, 5, 6, None])
+def test_the_thickest_admissible_band_is_chosen(divisor):
+    """The eye band has half-width w/k for k = 3..6 (w: eye distance); the first admissible k is cut.
+
+    M is a vertical strip of 9 columns through the middle of the eye line, so a band of half-width h
+    hides about 9 * 2h of its pixels: the threshold is set between the overlaps of consecutive k, so
+    exactly the bands from ``divisor`` on are admissible (none for None). The band's thickness on
+    the middle column tells which k was cut (the band whose 2w/k is nearest).
+    """
+    landmarks = face_5(200, 200, 400)
+    eyes_distance = float(np.linalg.norm(landmarks[1] - landmarks[0]))
+    middle = int(round((landmarks[0, 0] + landmarks[1, 0]) / 2))
+    diff = np.zeros((400, 400), bool)
+    diff[:, middle - 4 : middle + 5] = True
+    overlap = {k: 9 * 2 * eyes_distance / k for k in (3, 4, 5, 6)}
+    budget = {3: 2 * overlap[3], None: overlap[6] / 2}.get(divisor)
+    if budget is None:
+        budget = (overlap[divisor] + overlap[divisor - 1]) / 2
+    _, region = facecutout.face_cutout(
+        np.zeros((400, 400, 3), np.uint8),
         landmarks,
         diff,
-        threshold=0.3,
+        threshold=budget / diff.sum(),
         variant="sensory",
         features=("eyes",),
         seed=0,
         return_region=True,
     )
-    assert (constrained & diff).sum() <= 0.3 * manipulated
-    assert 0 < constrained.sum() <= free.sum()
+    if divisor is None:
+        assert not region.any()
+        return
+    assert (region & diff).sum() <= budget
+    thickness = int(region[:, middle].sum())
+    nearest = min(overlap, key=lambda k: abs(thickness - 2 * eyes_distance / k))
+    assert nearest == divisor, (
+        f"a band {thickness} px thick is w/{nearest}, not w/{divisor} (w = {eyes_distance})"
+    )

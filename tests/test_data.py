@@ -128,13 +128,15 @@ def test_empty_fold_is_an_error(samples_dir):
         split_folds(samples, val_fold=7)
 
 
-def test_landmarks_of_5_and_68_points(tmp_path):
+def test_landmarks_of_every_registered_scheme(tmp_path):
     np.save(tmp_path / "five.npy", np.arange(10, dtype=np.int16).reshape(5, 2))
     np.save(tmp_path / "many.npy", np.zeros((68, 2), np.float64))
+    np.save(tmp_path / "deepfakebench.npy", np.zeros((81, 2), np.int32))  # as DeepfakeBench saves them
     np.save(tmp_path / "bad.npy", np.zeros((7, 2)))
     assert load_landmarks(tmp_path / "five.npy").shape == (5, 2)
     assert load_landmarks(tmp_path / "many.npy").dtype == np.float32
-    with pytest.raises(DataError, match=r"bad.npy must have shape \(5, 2\) or \(68, 2\)"):
+    assert load_landmarks(tmp_path / "deepfakebench.npy").shape == (81, 2)
+    with pytest.raises(DataError, match=r"bad.npy must have shape \(N, 2\) with N in \(5, 68, 81"):
         load_landmarks(tmp_path / "bad.npy")
 
 

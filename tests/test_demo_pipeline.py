@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -67,7 +68,19 @@ def test_ablation_table_has_one_row_per_method_with_finite_numbers(tiny_demo):
         assert list(rows["method"]) == list(METHODS)
         values = rows[[f"{key}_mean" for key in ("auc", "ap", "logloss", "eer", "acc", "balanced_acc", "f1")]]
         assert np.isfinite(values.to_numpy()).all(), evaluation
-        assert rows.set_index("method").loc["none", "logloss_change"] == 0.0
+        # each mean is the run's own metrics.json (one seed), the change is the difference of the means
+        indexed = rows.set_index("method")
+        for method in METHODS:
+            run = settings.out / "ablation" / "runs" / method / "seed0" / "eval" / evaluation / "metrics.json"
+            assert indexed.loc[method, "logloss_mean"] == pytest.approx(
+                json.loads(run.read_text())["logloss"]
+            )
+        change = indexed.loc["face_cutout", "logloss_mean"] - indexed.loc["none", "logloss_mean"]
+        assert change != 0, "two differently trained models with one LogLoss: the table repeats one run"
+        assert indexed.loc["face_cutout", "logloss_change"] == pytest.approx(change)
+        assert indexed.loc["face_cutout", "logloss_change_pct"] == pytest.approx(
+            100 * change / indexed.loc["none", "logloss_mean"]
+        )
         videos = table[(table["set"] == evaluation) & (table["level"] == "video")]
         assert list(videos["method"]) == list(METHODS) and np.isfinite(videos["logloss_mean"]).all()
     # Validation = the rows of fold 0 only: 2 of the 4 videos, each frame real and fake.

@@ -233,7 +233,11 @@ def test_dfdc_bad_inputs_are_counted_skips_with_reasons(dfdc_run: Path) -> None:
     cut_frames = FRAMES - stages["faces"]["counts"]["frames_missing"]
     assert 0 < cut_frames < FRAMES
     assert stages["crops"]["counts"]["crops_written"] == 7 * FRAMES + cut_frames
-    assert stages["diffs"]["counts"] == {"diffs_written": 4 * FRAMES, "original_crop_missing": 0}
+    assert stages["diffs"]["counts"] == {
+        "diffs_written": 4 * FRAMES,
+        "masks_written": 0,
+        "original_crop_missing": 0,
+    }
     assert stages["landmarks"]["counts"]["mtcnn_landmarks_written"] == 3 * FRAMES + cut_frames
     assert report["sources"] == {
         "videos": 13,

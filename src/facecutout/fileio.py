@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,21 +53,59 @@ def read_grey(path: str | os.PathLike) -> np.ndarray:
     return image
 
 
+def _temporary_beside(target: Path) -> Path:
+    """Create an empty, new temporary file ``.<name>.<random>.tmp`` beside ``target``.
+
+    It is opened with mode 0666 so the process's umask decides its permissions, as for any file the
+    user writes (``tempfile.mkstemp`` would make it 0600, and the rename would keep that).
+    """
+    for _ in range(100):
+        temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return temporary
+    raise OSError(f"no free temporary name beside {target}")
+
+
 @contextmanager
 def atomic_target(path: str | os.PathLike) -> Iterator[Path]:
     """A temporary file beside ``path`` to fill; renamed onto ``path`` when the block ends without
-    an error, removed when it fails, so no half file is ever seen at ``path``."""
+    an error, removed when it fails, so no half file is ever seen at ``path``. The file gets the
+    permissions the umask gives new files. A folder that cannot be written is a DataError naming
+    ``path``."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(handle)
-    temporary = Path(name)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = _temporary_beside(target)
+    except OSError as error:
+        raise DataError(f"cannot write {target}: {_why(error, target.parent)}") from None
     try:
         yield temporary
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _why(error: OSError, folder: Path) -> str:
+    """Why a folder could not be created or written in, in words."""
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        return f"{folder} or one of its parents is a file, not a folder"
+    return error.strerror or str(error)
+
+
+def require_writable_folder(path: str | os.PathLike, what: str = "output folder") -> Path:
+    """Create the folder ``path`` if needed and check that files can be written in it (a temporary
+    is created and removed); DataError naming ``what`` and the folder otherwise."""
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _temporary_beside(folder / "write-check").unlink()
+    except OSError as error:
+        raise DataError(f"{what} {folder} is not writable: {_why(error, folder)}") from None
+    return folder
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:

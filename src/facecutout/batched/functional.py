@@ -19,7 +19,14 @@ from facecutout.batched.validation import (
 )
 from facecutout.cutout.candidates import DEFAULT_MIN_AREA, HULL_STRATEGIES, SENSORY_FEATURES, check_min_area
 from facecutout.cutout.fill import Fill
-from facecutout.cutout.manipulation import DEFAULT_DIFF_LEVEL, check_diff_level
+from facecutout.cutout.manipulation import (
+    BINARY_MASK_VALUE,
+    DEFAULT_DIFF_LEVEL,
+    FLOAT_MASK_LEVEL,
+    check_diff_level,
+    check_float_range,
+    region_form,
+)
 from facecutout.cutout.schemes import LandmarkScheme, resolve_scheme
 from facecutout.cutout.selection import check_choices, check_variant
 from facecutout.cutout.statistics import CutRecord, CutStatistics
@@ -28,9 +35,11 @@ from facecutout.errors import InvalidInputError
 
 
 def binarize_diffs(diffs: torch.Tensor, level: int = DEFAULT_DIFF_LEVEL) -> torch.Tensor:
-    """The manipulated regions (B, H, W) bool of grey SSIM diffs (B, H, W) or (B, 1, H, W): diff >= level.
+    """The manipulated regions (B, H, W) bool of diffs or masks (B, H, W) or (B, 1, H, W).
 
-    The rule of :func:`facecutout.binarize_diff` (uint8 diffs; bool masks are returned as is).
+    The rule of :func:`facecutout.binarize_diff` (:mod:`facecutout.cutout.manipulation`), image by
+    image: bool as is; uint8 ``diff >= level``, or its 1s for an image of 0s and 1s; float masks in
+    [0, 1] ``>= 0.5``.
     """
     if not isinstance(diffs, torch.Tensor):
         raise InvalidInputError(f"diffs must be a torch.Tensor (B, H, W), got {type(diffs).__name__}")
@@ -38,11 +47,20 @@ def binarize_diffs(diffs: torch.Tensor, level: int = DEFAULT_DIFF_LEVEL) -> torc
         diffs = diffs[:, 0]
     if diffs.ndim != 3:
         raise InvalidInputError(f"diffs must have shape (B, H, W) or (B, 1, H, W), got {tuple(diffs.shape)}")
-    if diffs.dtype == torch.bool:
+    form = region_form(str(diffs.dtype).removeprefix("torch."), "diffs")
+    level = check_diff_level(level)
+    if form == "mask":
         return diffs
-    if diffs.dtype != torch.uint8:
-        raise InvalidInputError(f"diffs must be uint8 (0..255 SSIM difference) or bool, got {diffs.dtype}")
-    return diffs >= check_diff_level(level)
+    if form == "float":
+        if diffs.numel():
+            check_float_range(float(diffs.min()), float(diffs.max()), "diffs")
+        return diffs >= FLOAT_MASK_LEVEL
+    regions = diffs >= level
+    if level > BINARY_MASK_VALUE and diffs.numel():
+        flat = diffs.flatten(1)
+        binary = ~regions.flatten(1).any(dim=1) & (flat.amax(dim=1) == BINARY_MASK_VALUE)
+        regions[binary] = diffs[binary] == BINARY_MASK_VALUE
+    return regions
 
 
 def batch_face_cutout(
@@ -71,8 +89,8 @@ def batch_face_cutout(
 
     Args:
         images: (B, C, H, W) uint8 or floating-point tensor, on any device.
-        landmarks: (B, N, 2) (x, y) pixels of a landmark scheme (5 MTCNN points, 68 iBUG points, or
-            a registered scheme); points outside the image are clipped onto it.
+        landmarks: (B, N, 2) (x, y) pixels of a landmark scheme (5, 68, 81, 98, 106, 468 or 478
+            built-in points, or a registered scheme); points outside the image are clipped onto it.
         masks: (B, H, W) bool manipulated regions (see :func:`binarize_diffs`), or None; an empty
             mask means no constraint (real images).
         variant: "sensory", "convex_hull" (schemes with a face outline) or "random".

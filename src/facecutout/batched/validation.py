@@ -53,7 +53,7 @@ def check_masks(masks: object, images: torch.Tensor) -> torch.Tensor | None:
     if masks.dtype != torch.bool:
         raise InvalidInputError(
             f"masks must be bool (the manipulated region), got {masks.dtype}; "
-            "binarise uint8 SSIM diffs with facecutout.batched.binarize_diffs"
+            "turn SSIM diffs and uint8 or float masks into regions with facecutout.batched.binarize_diffs"
         )
     return masks.to(images.device)
 

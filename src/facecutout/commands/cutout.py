@@ -13,8 +13,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Cut a landmark-guided face region out of IMAGE and write the result.",
     )
     parser.add_argument("image", help="input image file")
-    parser.add_argument("--landmarks", required=True, help=".npy of (5, 2) or (68, 2) (x, y) points")
-    parser.add_argument("--diff", help="grey SSIM diff PNG of the fake (the manipulated region)")
+    parser.add_argument(
+        "--landmarks", required=True, help=".npy of (N, 2) (x, y) points (N = 5, 68, 81, 98, 106, 468, 478)"
+    )
+    parser.add_argument("--diff", help="the fake's grey SSIM diff or mask PNG (the manipulated region)")
     parser.add_argument("--out", required=True, help="output image file")
     parser.add_argument("--region-out", help="also write the cut region as a black/white PNG")
     parser.add_argument("--variant", default="random", choices=["random", "sensory", "convex_hull"])

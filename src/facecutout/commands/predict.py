@@ -11,7 +11,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="score images and videos",
         description="Detect faces (MTCNN), crop them with a 1/3 margin, score them and aggregate per input. "
         "Videos: --frames evenly spaced frames, score = mean or the confident strategy over all faces; "
-        "images: the most fake-looking face. Prints a table; --json writes the records.",
+        "images: the most fake-looking face. Prints a table; --json writes the records. Exits non-zero "
+        "when no input could be scored.",
     )
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="image or video files, or folders of them")
     parser.add_argument("--checkpoint", required=True, help="a checkpoint written by facecutout train")
@@ -33,6 +34,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
+    from facecutout.errors import DataError
     from facecutout.fileio import atomic_write_bytes
     from facecutout.predict.predict import format_predictions, predict
 
@@ -52,4 +54,6 @@ def run(args: argparse.Namespace) -> int:
         atomic_write_bytes(args.json, json.dumps(records, indent=2).encode())
     else:
         print(json.dumps(records, indent=2))
+    if all(item.error for item in predictions):
+        raise DataError(f"none of the {len(predictions)} input(s) could be scored (no face, or unreadable)")
     return 0

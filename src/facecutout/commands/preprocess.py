@@ -60,6 +60,10 @@ def split_list(text: str | None) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from facecutout.data.layout import DatasetLayout
+    from facecutout.errors import DataError
     from facecutout.preprocess import STAGES, PreprocessConfig, preprocess_dataset
     from facecutout.preprocess.sharding import parse_shard
     from facecutout.sources import read_source
@@ -115,4 +119,7 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     print(json.dumps(summary, indent=1, sort_keys=True))
+    if report is not None and not report.folds.rows:
+        layout = DatasetLayout(Path(args.out), listing.dataset)
+        raise DataError(f"no face crop of {listing.dataset} made it into {layout.csv}: see {layout.report}")
     return 1 if report is not None and report.folds.leakage_problems else 0

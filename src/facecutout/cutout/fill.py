@@ -12,6 +12,8 @@ from facecutout.cutout.raster import Region
 from facecutout.errors import InvalidInputError
 
 FILL_MODES = ("random", "random_uniform", "inpaint_telea", "inpaint_ns")
+INPAINT_RADIUS = 3
+"""The neighbourhood (pixels) cv2.inpaint fills each cut pixel from."""
 Fill = float | Sequence[float] | str
 
 
@@ -69,14 +71,28 @@ def _noise(shape: tuple[int, ...], dtype: np.dtype, rng: np.random.Generator) ->
     return rng.random(size=shape, dtype=np.float32)
 
 
+def inpaint(image: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
+    """``image`` (uint8) with the pixels of the boolean ``mask`` inpainted by OpenCV (Telea or
+    Navier-Stokes, radius INPAINT_RADIUS).
+
+    Image and mask are first extended by INPAINT_RADIUS pixels on every side, repeating their
+    border (a masked border pixel extends as masked): cv2.inpaint reads outside one-pixel-thin
+    images, which made its output vary between calls.
+    """
+    method = cv2.INPAINT_TELEA if mode == "inpaint_telea" else cv2.INPAINT_NS
+    pad = INPAINT_RADIUS
+    padded = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    padded_mask = cv2.copyMakeBorder(mask.view(np.uint8), pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    painted = cv2.inpaint(padded, padded_mask, INPAINT_RADIUS, method)
+    return painted[pad:-pad, pad:-pad].reshape(image.shape)
+
+
 def apply_fill(image: np.ndarray, region: Region, fill: Fill, rng: np.random.Generator) -> None:
     """Fill ``region`` of ``image`` in place with a fill returned by :func:`resolve_fill`."""
     pixel_shape = image.shape[2:]
     mode = fill if isinstance(fill, str) else None
     if mode in ("inpaint_telea", "inpaint_ns"):
-        method = cv2.INPAINT_TELEA if mode == "inpaint_telea" else cv2.INPAINT_NS
-        full = region.full_mask(*image.shape[:2]).view(np.uint8)
-        painted = cv2.inpaint(image, full, 3, method).reshape(image.shape)
+        painted = inpaint(image, region.full_mask(*image.shape[:2]), mode)
         image[region.window][region.mask] = painted[region.window][region.mask]
         return
     window = image[region.window]

@@ -104,9 +104,10 @@ def face_cutout(
 
     Args:
         image: (H, W), (H, W, 1) or (H, W, 3) uint8 or float32 array.
-        landmarks: (N, 2) (x, y) pixels of a landmark scheme (5 MTCNN points, 68 iBUG points, or a
-            registered scheme); points outside the image are clipped onto it.
-        diff: the fake's grey SSIM difference (uint8) or a boolean manipulated-region mask; None or
+        landmarks: (N, 2) (x, y) pixels of a landmark scheme (5, 68, 81, 98, 106, 468 or 478
+            built-in points, or a registered scheme); points outside the image are clipped onto it.
+        diff: the fake's grey SSIM difference (uint8) or exact mask (bool, 0/1 or 0/255 uint8,
+            float in [0, 1]), turned into the manipulated region by :func:`binarize_diff`; None or
             an empty region means no constraint (real images).
         variant: "sensory" (eyes / nose / mouth bands), "convex_hull" (schemes with a face
             outline) or "random".

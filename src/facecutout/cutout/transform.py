@@ -1,7 +1,8 @@
 """Face-Cutout as an albumentations 2.x transform.
 
-Landmarks travel as ``keypoints`` and the fake's SSIM diff as ``mask`` of a Compose, so geometric
-transforms before FaceCutout move them consistently; FaceCutout changes only the image. Use
+Landmarks travel as ``keypoints`` and the fake's SSIM diff or mask (any form of
+:mod:`facecutout.cutout.manipulation`) as ``mask`` of a Compose, so geometric transforms before
+FaceCutout move them consistently; FaceCutout changes only the image. Use
 ``A.KeypointParams(format="xy", remove_invisible=False)`` so no landmark is dropped.
 """
 
@@ -18,7 +19,7 @@ from facecutout.cutout.fill import Fill, apply_fill, check_fill, resolve_fill
 from facecutout.cutout.functional import Cut, choose_cut
 from facecutout.cutout.manipulation import DEFAULT_DIFF_LEVEL, check_diff_level
 from facecutout.cutout.raster import Region
-from facecutout.cutout.schemes import check_scheme_name, known_counts
+from facecutout.cutout.schemes import PointCountError, check_scheme_name, known_counts
 from facecutout.cutout.selection import check_choices, check_variant
 from facecutout.cutout.statistics import CutStatistics
 from facecutout.cutout.validation import check_threshold
@@ -90,13 +91,15 @@ class FaceCutout(DualTransform):
                 scheme=self.scheme,
                 min_area=self.min_area,
             )
-        except InvalidInputError as error:
-            if "no landmark scheme has" in str(error) and len(landmarks) < max(known_counts()):
-                raise InvalidInputError(
-                    f"{error}. Inside an albumentations Compose, keypoints outside the image are dropped "
-                    "unless KeypointParams(format='xy', remove_invisible=False)"
-                ) from None
-            raise
+        except PointCountError as error:
+            if not error.larger:
+                raise
+            names = " or ".join(f"{scheme.num_points} ({scheme.name})" for scheme in error.larger)
+            raise InvalidInputError(
+                f"{error}. If these were {names} landmarks: inside an albumentations Compose, keypoints "
+                "that a transform moves outside the image are dropped unless "
+                "KeypointParams(format='xy', remove_invisible=False)"
+            ) from None
         self.statistics.record(cut.record)
         return cut
 

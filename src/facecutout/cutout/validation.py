@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from facecutout.cutout.manipulation import form_of
 from facecutout.errors import InvalidInputError
 
 SUPPORTED_DTYPES = (np.uint8, np.float32)
@@ -38,7 +39,12 @@ def check_landmarks(landmarks: object, height: int, width: int, name: str = "lan
         raise InvalidInputError(f"{name} must be an (N, 2) array of real numbers, got dtype {array.dtype}")
     points = array.astype(np.float64, copy=False)
     if points.ndim != 2 or points.shape[1] != 2:
-        raise InvalidInputError(f"{name} must have shape (N, 2), got shape {points.shape}")
+        hint = (
+            "; for (x, y, z) points (MediaPipe, 3-D landmarks) pass their pixel x and y, points[:, :2]"
+            if points.ndim == 2 and points.shape[1] == 3
+            else ""
+        )
+        raise InvalidInputError(f"{name} must have shape (N, 2), got shape {points.shape}{hint}")
     if not np.isfinite(points).all():
         raise InvalidInputError(f"{name} contains NaN or infinite values")
     return np.clip(points, 0, (width - 1, height - 1))
@@ -61,7 +67,8 @@ def check_threshold(threshold: object) -> float:
 
 
 def check_diff(diff: object, height: int, width: int, name: str = "diff") -> np.ndarray:
-    """Return the diff as an (H, W) array (uint8 grey levels or bool), matching the image size."""
+    """Return the diff as an (H, W) array of a manipulated-region form (see
+    :mod:`facecutout.cutout.manipulation`), matching the image size."""
     if not isinstance(diff, np.ndarray):
         raise InvalidInputError(f"{name} must be a numpy array, got {type(diff).__name__}")
     if diff.ndim == 3 and diff.shape[2] == 1:
@@ -70,6 +77,5 @@ def check_diff(diff: object, height: int, width: int, name: str = "diff") -> np.
         raise InvalidInputError(f"{name} must be a greyscale (H, W) array, got shape {diff.shape}")
     if diff.shape != (height, width):
         raise InvalidInputError(f"{name} has size {diff.shape} but the image is {(height, width)}")
-    if diff.dtype != np.uint8 and diff.dtype != np.bool_:
-        raise InvalidInputError(f"{name} must be uint8 (0..255 SSIM difference) or bool, got {diff.dtype}")
+    form_of(diff, name)
     return diff

@@ -18,6 +18,11 @@ ROOT/NAME/.markers/<stage>/<video>.json             preprocessing: per-stage res
 ROOT/NAME/recipe.json                               pseudo-fakes: seed, diff kind and blend settings
 ```
 
+A CSV may instead name a row's files itself in PATH_COLUMNS (``facecutout from-deepfakebench``
+writes them to use another tool's preprocessed files in place): the face image, its landmarks and a
+fake's exact region, each absolute or relative to the data root. Such a row reads nothing from the
+layout above.
+
 Every file is written atomically (``facecutout.fileio``: a temporary beside it, then a rename).
 """
 
@@ -38,7 +43,11 @@ if TYPE_CHECKING:
 COLUMNS = ("video", "file", "label", "original", "frame", "fold", "dataset")
 """The columns every dataset CSV has, in this order."""
 IDENTITY = "identity"
-"""The optional last column: the identity group of the row's video (preprocessing writes it)."""
+"""The optional column after COLUMNS: the identity group of the row's video (preprocessing writes it)."""
+PATH_COLUMNS = ("image_path", "landmarks_path", "mask_path")
+"""Optional columns naming a row's files directly: its image (with it, the row uses no layout path),
+its landmarks (.npy) and, for a fake, its exact manipulated region (an image, 0 outside); empty
+when the row has no such file."""
 HOLDOUT_FOLD = -1
 """The fold of held-out groups (official test videos); training skips negative folds by default."""
 
@@ -105,16 +114,16 @@ class DatasetLayout:
 
     def video_folders(self, video: str) -> list[Path]:
         """The folders preprocessing writes that hold only this video's files."""
-        folders = [self.folder / "face_crops" / video, self.folder / "diffs" / video]
+        folders = [self.folder / folder / video for folder in ("face_crops", "diffs", "masks")]
         return folders + [self.folder / folder / video for folder in LANDMARK_FOLDERS.values()]
 
 
 def write_csv(path: str | os.PathLike, table: pd.DataFrame) -> None:
-    """Atomically write a dataset CSV: COLUMNS in order, then ``identity`` when the table has it."""
+    """Atomically write a dataset CSV: COLUMNS in order, then ``identity`` and PATH_COLUMNS the table has."""
     missing = [column for column in COLUMNS if column not in table.columns]
     if missing:
         raise DataError(f"dataset CSV {path}: the table lacks the columns {missing}")
-    columns = list(COLUMNS) + ([IDENTITY] if IDENTITY in table.columns else [])
+    columns = list(COLUMNS) + [column for column in (IDENTITY, *PATH_COLUMNS) if column in table.columns]
     atomic_write_bytes(path, table[columns].to_csv(index=False).encode())
 
 

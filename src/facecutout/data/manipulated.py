@@ -60,7 +60,7 @@ class ManipulatedCache:
         if region is not None and self.writable:
             try:
                 write_npy(path, np.packbits(region, axis=1))
-            except OSError as error:
+            except (OSError, DataError) as error:  # DataError: a folder that cannot be created or written
                 self.writable = False
                 logger.warning(
                     "cannot write to the manipulated-region cache %s (%s): reading diffs", path, error

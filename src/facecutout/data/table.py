@@ -5,7 +5,9 @@ of a row are where :class:`facecutout.data.layout.DatasetLayout` puts them under
 ``ROOT/<dataset>/``: the face crop, for fakes the diff and optionally the exact mask (as ``facecutout
 pseudofake`` writes it; it takes precedence over the SSIM diff), and the landmarks in the chosen
 landmark folder (``original_landmarks`` by default). Rows whose crop is missing are dropped and
-counted; the count is logged once per read, never retried.
+counted; the count is logged once per read, never retried. A row whose ``image_path`` is set
+(:data:`facecutout.data.layout.PATH_COLUMNS`) takes its image, landmarks and exact region from its
+own path columns instead (absolute, or relative to the data root), and nothing from the layout.
 """
 
 from __future__ import annotations
@@ -89,6 +91,19 @@ def resolve_csv(root: Path, csv: str | os.PathLike) -> Path:
     raise DataError(f"CSV {csv} not found (looked as given and under {root})")
 
 
+def integer_column(table: pd.DataFrame, column: str, source: str | os.PathLike) -> pd.Series:
+    """The text column ``column`` of a CSV read as strings, as integers; DataError naming the CSV
+    line of the first value that is not an integer (empty, NaN, a word, a fraction)."""
+    numbers = pd.to_numeric(table[column], errors="coerce")
+    bad = numbers.isna() | (numbers != numbers.round())
+    if bad.any():
+        line = int(bad.to_numpy().argmax()) + 2
+        raise DataError(
+            f"{source}:{line}: column {column} must be an integer, got {table[column][bad].iloc[0]!r}"
+        )
+    return numbers.astype(int)
+
+
 def read_table(csv_path: Path) -> pd.DataFrame:
     """Read and validate one CSV: the columns, integer labels in {0, 1} and integer folds."""
     try:
@@ -102,14 +117,7 @@ def read_table(csv_path: Path) -> pd.DataFrame:
             f"got {','.join(table.columns)}"
         )
     for column in ("label", "fold", "frame"):
-        numbers = pd.to_numeric(table[column], errors="coerce")
-        bad = numbers.isna() | (numbers != numbers.round())
-        if bad.any():
-            line = int(bad.to_numpy().argmax()) + 2
-            raise DataError(
-                f"{csv_path}:{line}: column {column} must be an integer, got {table[column][bad].iloc[0]!r}"
-            )
-        table[column] = numbers.astype(int)
+        table[column] = integer_column(table, column, csv_path)
     bad_label = ~table["label"].isin([0, 1])
     if bad_label.any():
         line = int(bad_label.to_numpy().argmax()) + 2
@@ -129,8 +137,58 @@ def _inside(root: Path, path: Path, where: str) -> Path:
 def _check_names(values: dict[str, str], where: str) -> None:
     for column, value in values.items():
         parts = Path(value).parts
-        if not value or Path(value).is_absolute() or ".." in parts or len(parts) != 1:
+        if not value or "\0" in value or Path(value).is_absolute() or ".." in parts or len(parts) != 1:
             raise DataError(f"{where}: column {column} must be a plain file or folder name, got {value!r}")
+
+
+def _sample(
+    row: tuple,
+    where: str,
+    image: Path,
+    diff: Path | None = None,
+    original_image: Path | None = None,
+    landmarks: Path | None = None,
+    exact_mask: Path | None = None,
+) -> Sample:
+    """The Sample of a table row with the files found for it."""
+    return Sample(
+        where,
+        row.dataset,
+        row.video,
+        row.original,
+        row.frame,
+        row.fold,
+        row.label,
+        image,
+        diff,
+        original_image,
+        landmarks,
+        getattr(row, IDENTITY, None) or None,
+        exact_mask,
+    )
+
+
+def _named_file(root: Path, value: object) -> Path | None:
+    """A path column's file (relative paths from the data root); None when empty or absent."""
+    if not isinstance(value, str) or not value:
+        return None
+    path = Path(value) if Path(value).is_absolute() else root / value
+    return path if path.is_file() else None
+
+
+def _direct_sample(root: Path, row: tuple, where: str, report: TableReport) -> Sample | None:
+    """The sample of a row that names its own files (None, counted, when its image is missing)."""
+    image = _named_file(root, row.image_path)
+    if image is None:
+        report.missing_image += 1
+        report.examples.append(f"{where} {row.image_path}")
+        return None
+    landmarks = _named_file(root, getattr(row, "landmarks_path", ""))
+    report.without_landmarks += landmarks is None
+    exact_mask = _named_file(root, getattr(row, "mask_path", "")) if row.label == 1 else None
+    report.exact_masks += exact_mask is not None
+    report.fakes_without_diff += row.label == 1 and exact_mask is None
+    return _sample(row, where, image, landmarks=landmarks, exact_mask=exact_mask)
 
 
 def samples_from_table(
@@ -147,6 +205,12 @@ def samples_from_table(
         where = f"{source}:{index}"
         _check_names({column: getattr(row, column) for column in NAME_COLUMNS}, where)
         report.rows += 1
+        if getattr(row, "image_path", ""):
+            direct = _direct_sample(root, row, where, report)
+            if direct is not None:
+                samples.append(direct)
+                report.kept += 1
+            continue
         layout = DatasetLayout(root, row.dataset)
         image = _inside(resolved_root, layout.crop(row.video, row.file), where)
         if not image.is_file():
@@ -173,25 +237,22 @@ def samples_from_table(
                 else:
                     original_image = None
                     report.fakes_without_diff += 1
-        samples.append(
-            Sample(
-                where,
-                row.dataset,
-                row.video,
-                row.original,
-                row.frame,
-                row.fold,
-                row.label,
-                image,
-                diff,
-                original_image,
-                landmarks,
-                getattr(row, IDENTITY, None) or None,
-                exact_mask,
-            )
-        )
+        samples.append(_sample(row, where, image, diff, original_image, landmarks, exact_mask))
         report.kept += 1
     return samples
+
+
+def check_listed_once(samples: Sequence[Sample]) -> None:
+    """DataError naming both CSV lines when two rows list the same face crop (the same dataset, video
+    and file): training and evaluation would use it twice and count it twice in every metric."""
+    first: dict[Path, str] = {}
+    for sample in samples:
+        earlier = first.setdefault(sample.image, sample.row)
+        if earlier != sample.row:
+            raise DataError(
+                f"{sample.row}: the crop {sample.dataset}/{sample.video}/{sample.image.name} is already "
+                f"listed at {earlier}; list every crop once"
+            )
 
 
 def load_samples(
@@ -212,6 +273,7 @@ def load_samples(
         path = resolve_csv(data_root, csv)
         samples.extend(samples_from_table(data_root, read_table(path), str(path), report, landmark_folder))
     report.log()
+    check_listed_once(samples)
     if not samples:
         raise DataError(f"no usable rows in {', '.join(map(str, csvs))} under {data_root}")
     return samples, report

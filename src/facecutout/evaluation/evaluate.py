@@ -41,12 +41,20 @@ def read_labelled_images(images_dir: str | os.PathLike, labels_csv: str | os.Pat
         )
     root = folder.resolve()
     paths, labels = [], []
+    lines: dict[Path, str] = {}
     for line, (name, label) in enumerate(zip(table["filename"], table["label"], strict=True), start=2):
         where = f"{labels_csv}:{line}"
         word = label.strip().lower()
         if word not in LABEL_WORDS:
             raise DataError(f"{where}: label must be 0/1 or real/fake, got {label!r}")
+        if not name.strip() or "\0" in name:
+            raise DataError(f"{where}: filename must name an image file, got {name!r}")
         path = folder / name.strip()
+        earlier = lines.setdefault(path, where)
+        if earlier != where:
+            raise DataError(
+                f"{where}: image {name.strip()!r} is already listed at {earlier}; list every image once"
+            )
         if not path.resolve().is_relative_to(root):
             raise DataError(f"{where}: filename {name!r} leaves the images folder {folder}")
         if not path.is_file():

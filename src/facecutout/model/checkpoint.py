@@ -1,4 +1,6 @@
-"""Load a training checkpoint for inference: weights only, strict, with errors naming the file."""
+"""Read training checkpoints: weights only whatever the environment says, strict, with errors
+naming the file; for inference (:func:`load_classifier`) or to resume training
+(:func:`check_resumable`)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,13 @@ import torch
 
 from facecutout.errors import CheckpointError, FaceCutoutError
 
+RESUME_KEYS = ("state_dict", "optimizer_states", "loops", "epoch", "global_step")
+"""What a checkpoint needs to continue training: Lightning's full training state."""
+
 
 def read_checkpoint(path: str | os.PathLike) -> dict:
-    """The checkpoint's dict, read with ``weights_only=True`` (no arbitrary code is unpickled)."""
+    """The checkpoint's dict, read with ``weights_only=True`` (no arbitrary code is unpickled; passed
+    explicitly, so ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` cannot turn it off)."""
     file = Path(path)
     if not file.is_file():
         raise CheckpointError(f"checkpoint {file} does not exist")
@@ -24,6 +30,19 @@ def read_checkpoint(path: str | os.PathLike) -> dict:
     if not isinstance(content, dict) or "state_dict" not in content:
         raise CheckpointError(f"checkpoint {file} has no state_dict: not a facecutout training checkpoint")
     return content
+
+
+def check_resumable(path: str | os.PathLike) -> Path:
+    """``path`` if it is a training checkpoint that can be resumed (read weights only, holding
+    RESUME_KEYS); CheckpointError naming the file otherwise."""
+    content = read_checkpoint(path)
+    missing = [key for key in RESUME_KEYS if key not in content]
+    if missing:
+        raise CheckpointError(
+            f"checkpoint {path} cannot resume training: it lacks {', '.join(missing)} (the training "
+            "state that facecutout train writes, e.g. in OUT/checkpoints/last.ckpt)"
+        )
+    return Path(path)
 
 
 def load_classifier(

@@ -14,6 +14,8 @@ from facecutout.errors import InvalidInputError
 from facecutout.schema import ReportModel
 
 METRIC_KEYS = ("auc", "ap", "logloss", "eer", "acc", "balanced_acc", "f1")
+TWO_CLASS_KEYS = ("auc", "ap", "eer", "balanced_acc")
+"""The metrics that are undefined (NaN) unless the labels hold both classes."""
 LOGLOSS_EPS = 1e-7
 THRESHOLD = 0.5
 
@@ -116,7 +118,7 @@ def compute_metrics(labels: Sequence[float], scores: Sequence[float]) -> Metrics
         result.notes.append("f1 undefined: no fake among the labels and none predicted")
     if n_fake in (0, y.size):
         only = "fake" if n_fake else "real"
-        result.notes.append(f"only {only} samples: auc, ap, eer and balanced_acc are undefined")
+        result.notes.append(f"only {only} samples: {', '.join(TWO_CLASS_KEYS)} are undefined")
         return result
     result.auc = float(roc_auc_score(y, p))
     result.ap = float(average_precision_score(y, p))

@@ -7,15 +7,27 @@ source listing; see docs/preprocessing.md for the layout written and the options
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from pathlib import Path
 
 from facecutout.data.layout import DatasetLayout
-from facecutout.errors import InvalidInputError
+from facecutout.errors import DataError, InvalidInputError
+from facecutout.fileio import require_writable_folder
 from facecutout.preprocess.config import STAGES, PreprocessConfig
 from facecutout.preprocess.report import PreprocessResult, StageRun
 from facecutout.sources import SourceListing
 
 logger = logging.getLogger(__name__)
+
+
+def require_videos(listing: SourceListing) -> None:
+    """DataError when the listing holds no usable video, with the skips that explain why."""
+    if listing.records:
+        return
+    reasons = Counter(skip.reason for skip in listing.skips)
+    counted = ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items())) or "none listed"
+    example = f"; e.g. {listing.skips[0].detail}" if listing.skips else ""
+    raise DataError(f"no usable video in the {listing.dataset} listing (entries skipped: {counted}){example}")
 
 
 def preprocess_dataset(
@@ -35,7 +47,8 @@ def preprocess_dataset(
 
     The merge (groups, folds, CSV, report) runs when "folds" is among the stages and no shard is
     given, or alone with ``merge_only``. Returns this run's per-stage outcomes and the merge report
-    (None when no merge ran).
+    (None when no merge ran). A listing without any usable video, and an output folder that cannot
+    be written, are DataErrors before any work.
     """
     from facecutout.preprocess.merge import merge
     from facecutout.preprocess.runner import StageRunner
@@ -46,7 +59,8 @@ def preprocess_dataset(
         raise InvalidInputError(f"stages: unknown stage(s) {unknown}; choose from {list(STAGES)}")
     if workers < 1:
         raise InvalidInputError(f"workers must be >= 1, got {workers}")
-    layout = DatasetLayout(Path(out), listing.dataset)
+    require_videos(listing)
+    layout = DatasetLayout(require_writable_folder(out), listing.dataset)
     run_summary: dict[str, StageRun] = {}
     if not merge_only:
         runner = StageRunner(listing, config, layout, workers=workers, shard=shard, progress=progress)

@@ -52,7 +52,11 @@ STAGE_COUNTS = {
         "frames_without_face": "frames_without_face",
         "faces": "faces",
     },
-    "diffs": {"written": "diffs_written", "original_crop_missing": "original_crop_missing"},
+    "diffs": {
+        "written": "diffs_written",
+        "masks_written": "masks_written",
+        "original_crop_missing": "original_crop_missing",
+    },
     "folds": {"embeddings": "embeddings"},
 }
 

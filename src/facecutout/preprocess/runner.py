@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -28,6 +29,7 @@ from facecutout.preprocess.landmark_points import crop_landmarks
 from facecutout.preprocess.markers import read_marker, remove_stale_temporaries, write_marker
 from facecutout.preprocess.report import StageRun
 from facecutout.preprocess.sharding import shard_of
+from facecutout.preprocess.workers import init_worker
 from facecutout.sources import SourceListing, VideoRecord
 
 logger = logging.getLogger(__name__)
@@ -119,15 +121,6 @@ def _guarded(
     except Exception as error:  # noqa: BLE001 - reported per unit, retried by the next run
         logger.exception("%s of %s failed", stage, original.video)
         return {original.video: {"status": "failed", "reason": type(error).__name__, "detail": str(error)}}
-
-
-def _init_worker() -> None:
-    """One thread per worker process: the processes are the parallelism."""
-    import cv2
-    import torch
-
-    cv2.setNumThreads(1)
-    torch.set_num_threads(1)
 
 
 class StageRunner:
@@ -224,7 +217,10 @@ class StageRunner:
         executor = None
         if self.workers > 1:
             executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=init_worker,
+                initargs=(os.getpid(),),
             )
         try:
             for stage in STAGES:
@@ -242,5 +238,6 @@ class StageRunner:
                 summary[stage] = StageRun(units=len(units), outcomes=dict(sorted(outcomes.items())))
         finally:
             if executor is not None:
-                executor.shutdown()
+                # after an error or an interrupt, units not started yet are dropped, not run
+                executor.shutdown(wait=True, cancel_futures=True)
         return summary

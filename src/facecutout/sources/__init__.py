@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,12 @@ SOURCES = ("dfdc", "ffpp", "celebdf", "csv")
 
 
 def read_source(name: str, root: str | Path, **options: Any) -> SourceListing:
-    """The listing of dataset ``root`` read by reader ``name`` (options go to that reader)."""
+    """The listing of dataset ``root`` read by reader ``name`` (options go to that reader).
+
+    ``root`` is made absolute first, so the paths in the records and in the skip details are the
+    same whether it was given relative or absolute.
+    """
+    root = Path(os.path.abspath(root))
     if name == "dfdc":
         from facecutout.sources.dfdc import read_dfdc
 

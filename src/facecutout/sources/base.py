@@ -20,6 +20,8 @@ class VideoRecord:
         identities: the people the dataset says appear in it (empty when it does not say:
             those videos are grouped by face embeddings instead).
         split: the dataset's official split ("train", "val", "test") when it has one.
+        mask: a fake's manipulation-mask video (same frames and size, white where manipulated)
+            when the dataset ships one (FaceForensics++); preprocessing crops it as the exact region.
     """
 
     video: str
@@ -28,6 +30,7 @@ class VideoRecord:
     original: str
     identities: tuple[str, ...] = ()
     split: str | None = None
+    mask: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ Layout: ``ROOT/original_sequences/youtube/<compression>/videos/NNN.mp4`` and
 ``ROOT/manipulated_sequences/<method>/<compression>/videos/TTT_SSS.mp4`` (TTT's video with SSS's
 face: original NNN = TTT, people TTT and SSS). The official ``splits/{train,val,test}.json``
 (lists of ["TTT", "SSS"] pairs) give each video its split when present. Video ids: ``NNN`` for
-originals, ``<method>_TTT_SSS`` for fakes (several methods fake the same pair).
+originals, ``<method>_TTT_SSS`` for fakes (several methods fake the same pair). A fake's exact
+manipulation mask, ``ROOT/manipulated_sequences/<method>/masks/videos/TTT_SSS.mp4`` (FF++ ships
+them for every method but FaceShifter), is attached to its record when present.
 """
 
 from __future__ import annotations
@@ -75,5 +77,16 @@ def read_ffpp(
                 continue
             target, source = match[1], match[2]
             video = f"{method}_{path.stem}"
-            records.append(VideoRecord(video, path, FAKE, target, (target, source), splits.get(path.stem)))
+            mask = manipulated / method / "masks" / "videos" / path.name
+            records.append(
+                VideoRecord(
+                    video,
+                    path,
+                    FAKE,
+                    target,
+                    (target, source),
+                    splits.get(path.stem),
+                    mask if mask.is_file() else None,
+                )
+            )
     return finish_listing("ffpp", records, skips)

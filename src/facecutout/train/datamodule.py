@@ -6,7 +6,8 @@ import logging
 from pathlib import Path
 
 import lightning as L
-from torch.utils.data import DataLoader
+import torch
+from torch.utils.data import DataLoader, RandomSampler, Sampler
 
 from facecutout.data.augment import CutoutSettings, TrainTransform
 from facecutout.data.dataset import FaceCropDataset, collate_faces
@@ -22,6 +23,11 @@ logger = logging.getLogger(__name__)
 class FaceDataModule(L.LightningDataModule):
     """Training rows = every fold but ``val_fold`` (or ``train_folds``); validation = ``val_fold``.
 
+    The training order is drawn from a generator of its own, seeded with ``seed``; its state is part
+    of the checkpoint (``state_dict``), so a resumed run draws the same order of rows as an
+    uninterrupted one. The loaders' worker seeds come from another generator, so loading data never
+    moves the global torch generator (dropout and the like).
+
     With ``cache_folder`` (and ``cache_manipulated`` in the config) the fakes' manipulated regions
     are kept there as packed bits after their first read (:mod:`facecutout.data.manipulated`).
     """
@@ -31,6 +37,7 @@ class FaceDataModule(L.LightningDataModule):
         self.config = config
         self.seed = seed
         self.cache_folder = cache_folder
+        self.order_generator = torch.Generator().manual_seed(seed)
         self.train_samples: list[Sample] = []
         self.val_samples: list[Sample] = []
         self.report: TableReport | None = None
@@ -96,14 +103,27 @@ class FaceDataModule(L.LightningDataModule):
         )
         self.val_dataset = FaceCropDataset(self.val_samples, config.image_size)
 
+    def state_dict(self) -> dict:
+        return {"order_generator": self.order_generator.get_state()}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        self.order_generator.set_state(state_dict["order_generator"])
+
     def _loader(self, dataset: FaceCropDataset, train: bool) -> DataLoader:
         config = self.config
-        sampler = balanced_sampler(dataset.labels(), self.seed) if train and config.balance else None
+        sampler: Sampler | None = None
+        if train:
+            generator = self.order_generator
+            sampler = (
+                balanced_sampler(dataset.labels(), generator=generator)
+                if config.balance
+                else RandomSampler(dataset, generator=generator)
+            )
         return DataLoader(
             dataset,
             batch_size=config.batch_size,
-            shuffle=train and sampler is None,
             sampler=sampler,
+            generator=torch.Generator().manual_seed(self.seed),
             num_workers=config.num_workers,
             persistent_workers=config.num_workers > 0,
             pin_memory=self.trainer is not None

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from facecutout.errors import CheckpointError, DataError
+from facecutout.model.checkpoint import check_resumable
 from facecutout.model.config import TrainConfig
+from facecutout.model.metrics import TWO_CLASS_KEYS
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +45,28 @@ def resume_path(config: TrainConfig, checkpoint_dir: Path) -> Path | None:
     return path
 
 
+def check_monitor(monitor: str, val_labels: Sequence[int], val_fold: int) -> None:
+    """Refuse a monitor that is undefined on every epoch: a metric that needs both classes when the
+    validation fold holds one; with another monitor, say in the log which metrics will be NaN."""
+    classes = set(val_labels)
+    if len(classes) > 1:
+        return
+    only = "fake" if classes == {1} else "real"
+    undefined = [f"val_{key}" for key in TWO_CLASS_KEYS]
+    if monitor in undefined:
+        raise DataError(
+            f"trainer.monitor={monitor} is undefined on validation fold {val_fold}: it holds only {only} "
+            f"rows, and {', '.join(undefined)} need reals and fakes. Monitor val_logloss (the default) or "
+            "val_acc, or validate on a fold with both classes (data.val_fold)."
+        )
+    logger.warning(
+        "validation fold %d holds only %s rows: %s are undefined (NaN) on every epoch",
+        val_fold,
+        only,
+        ", ".join(undefined),
+    )
+
+
 def train(config: TrainConfig) -> TrainResult:
     """Train a detector as configured; returns where the best checkpoint and the logs are."""
     config.require_data()
@@ -53,13 +78,17 @@ def train(config: TrainConfig) -> TrainResult:
     from facecutout.model.classifier import DeepfakeClassifier
     from facecutout.train.datamodule import FaceDataModule
     from facecutout.train.history import EpochHistory, read_history
+    from facecutout.train.random_state import RandomStateCheckpoint
 
     out = Path(config.out_dir)
     checkpoint_dir = out / "checkpoints"
     resume = resume_path(config, checkpoint_dir)
+    if resume is not None:
+        check_resumable(resume)
     L.seed_everything(config.seed, workers=True, verbose=False)
     datamodule = FaceDataModule(config.data, seed=config.seed, cache_folder=out / "cache" / "manipulated")
     datamodule.prepare_samples()
+    check_monitor(config.trainer.monitor, [s.label for s in datamodule.val_samples], config.data.val_fold)
     model = DeepfakeClassifier(config.to_dict())
     atomic_write_bytes(out / "config.yaml", config.to_yaml().encode())
 
@@ -93,14 +122,15 @@ def train(config: TrainConfig) -> TrainResult:
         num_sanity_val_steps=trainer_config.num_sanity_val_steps,
         gradient_clip_val=trainer_config.gradient_clip_val,
         enable_progress_bar=trainer_config.progress_bar,
-        callbacks=[EpochHistory(out / "history.json"), checkpoint, early_stopping],
+        callbacks=[EpochHistory(out / "history.json"), RandomStateCheckpoint(), checkpoint, early_stopping],
         logger=loggers,
         default_root_dir=out,
         enable_model_summary=False,
     )
     if resume is not None:
         logger.info("resuming from %s", resume)
-    trainer.fit(model, datamodule=datamodule, ckpt_path=resume)
+    # weights_only passed explicitly: TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD cannot make the resume unpickle code
+    trainer.fit(model, datamodule=datamodule, ckpt_path=resume, weights_only=True)
 
     if not checkpoint.best_model_path:
         raise DataError(
