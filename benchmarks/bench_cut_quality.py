@@ -6,10 +6,14 @@ Run: .venv/bin/python benchmarks/bench_cut_quality.py [--samples DIR] [--seeds N
 Every crop of the shared samples with its original's landmarks (reals, and fakes with their SSIM
 diff) is cut SEEDS times per landmark scheme x variant x strategy (threshold 0.3, default
 min_area): 5 shipped MTCNN points and 68 dlib points (detected here, on the crops where dlib finds
-the face; both schemes use only those crops, so their rows are comparable). For each row, reals and
-fakes apart: calls, empty results (nothing cut), slivers (a cut under 2% of the face hull), and the
-10th / 50th / 90th percentiles of the face share (cut pixels over the area of the face hull, the
-convex hull of the 68 dlib points, for both schemes) and of the manipulated region M hidden (fakes).
+the face; every scheme uses only those crops, so their rows are comparable), and the 81-, 98- and
+106-point layouts derived from the 68 points (tests/scheme_faces.py: each layout's published
+correspondence to iBUG, synthetic forehead points for 81; no detector of theirs runs here), whose
+outlines have 30, 43 and 43 points against 27 (the candidate sizes scale with the outline).
+For each row, reals and fakes apart: calls, empty results (nothing cut), slivers (a cut under 2%
+of the face hull), and the 10th / 50th / 90th percentiles of the face share (cut pixels over the
+area of the face hull, the convex hull of the 68 dlib points, for every scheme: the 81-point
+outline's forehead reaches above it) and of the manipulated region M hidden (fakes).
 Then: the statistics API's own table per part cut, the area of every candidate offered (what a
 least area would remove), and a sweep of ``min_area`` on the 68-point variants. ``--gallery``
 renders 24 random cuts per variant (12 reals, 12 fakes; M outlined in yellow on the fakes).
@@ -18,6 +22,7 @@ renders 24 random cuts per variant (12 reals, 12 fakes; M outlined in yellow on 
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +33,9 @@ from offline import work_offline
 work_offline()
 
 from shared_crops import DEFAULT_SAMPLES, Crop, load_crops  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the layouts derived from 68 points
+from scheme_faces import to_dlib81, to_insightface106, to_wflw98  # noqa: E402
 
 import facecutout  # noqa: E402
 from facecutout.cutout.candidates import (  # noqa: E402
@@ -42,12 +50,19 @@ from facecutout.fileio import atomic_write_bytes  # noqa: E402
 
 SLIVER = 0.02
 QUANTILES = (0.1, 0.5, 0.9)
+DERIVED = {"81 pt": to_dlib81, "98 pt": to_wflw98, "106 pt": to_insightface106}
 ROWS = (
     ("5 pt", "sensory", None),
     ("68 pt", "sensory", None),
-    ("68 pt", "convex_hull", None),
-    *(("68 pt", "convex_hull", (strategy,)) for strategy in HULL_STRATEGIES),
-    ("68 pt", "random", None),
+    *(
+        row
+        for scheme in ("68 pt", *DERIVED)
+        for row in (
+            (scheme, "convex_hull", None),
+            *((scheme, "convex_hull", (strategy,)) for strategy in HULL_STRATEGIES),
+            (scheme, "random", None),
+        )
+    ),
 )
 MIN_AREAS = (0.0, 0.01, 0.02, 0.05, 0.1, 0.15)
 
@@ -76,7 +91,9 @@ def percentiles(values: np.ndarray, levels=QUANTILES) -> str:
 
 
 def points_of(crop: Crop, scheme: str) -> np.ndarray:
-    return crop.points5 if scheme == "5 pt" else crop.points68
+    if scheme == "5 pt":
+        return crop.points5
+    return DERIVED[scheme](crop.points68) if scheme in DERIVED else crop.points68
 
 
 def cut_row(
@@ -88,10 +105,11 @@ def cut_row(
     for index, crop in enumerate(crops):
         hull = face_area(crop.points68)
         manipulated = None if crop.diff is None else facecutout.binarize_diff(crop.diff)
+        points = points_of(crop, scheme)
         for seed in range(seeds):
             _, region = facecutout.face_cutout(
                 crop.image,
-                points_of(crop, scheme),
+                points,
                 crop.diff,
                 variant=variant,
                 seed=index * 1000 + seed,
