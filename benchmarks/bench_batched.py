@@ -11,7 +11,7 @@ ratio is batched / per-image throughput, for the batched call making a copy (as 
 does) and cutting the batch in place (``inplace=True``, as in a training step). ``candidates_ms``
 is the time the "tensor" backend spends building the first candidate of every image on the CPU
 (the same for any device; later ranks are built only for the images still without a cut).
-Best of REPEATS runs, interleaved.
+Best of REPEATS runs, interleaved, in process CPU time on the CPU (wall time on a GPU).
 """
 
 from __future__ import annotations
@@ -75,10 +75,13 @@ def add_68_points(fakes: list[dict]) -> list[dict]:
     return found
 
 
-def seconds(call: Callable[[], object]) -> float:
-    start = time.perf_counter()
+def seconds(call: Callable[[], object], device: torch.device) -> float:
+    """Process CPU seconds of one call on the CPU (steadier than wall time on a shared machine),
+    wall seconds on a GPU."""
+    clock = time.perf_counter if device.type == "cuda" else time.process_time
+    start = clock()
     call()
-    return time.perf_counter() - start
+    return clock() - start
 
 
 def tensor_batch(
@@ -148,7 +151,7 @@ def run_case(
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
-            times[name].append(seconds(run))
+            times[name].append(seconds(run, device))
     rates = {name: batch / min(values) for name, values in times.items()}
     return {
         "landmarks": points,
