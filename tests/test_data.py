@@ -415,3 +415,25 @@ def test_same_seed_same_augmentations(samples_dir):
         dataset = _dataset(samples[::30], p=0.5)
         runs.append(torch.stack([dataset[index]["image"] for index in range(len(dataset))]))
     assert torch.equal(runs[0], runs[1]) and not torch.equal(runs[0], runs[2])
+
+
+def test_each_landmark_file_is_read_once_and_kept_read_only(samples_dir, monkeypatch):
+    samples, _ = load_samples(samples_dir, CSVS)
+    samples = samples[::40]
+    paths = [sample.landmarks for sample in samples if sample.landmarks is not None]
+    reads = []
+
+    def counted(path):
+        reads.append(path)
+        return load_landmarks(path)
+
+    monkeypatch.setattr("facecutout.data.dataset.load_landmarks", counted)
+    for with_masks in (False, True):  # the per-image cut, and the on-device mode's moved landmarks
+        reads.clear()
+        torch.manual_seed(0)
+        dataset = _dataset(samples, with_masks=with_masks)
+        for _ in range(2):
+            for index in range(len(dataset)):
+                dataset[index]
+        assert sorted(reads) == sorted(set(paths))
+        assert dataset.landmarks and all(not points.flags.writeable for points in dataset.landmarks.values())

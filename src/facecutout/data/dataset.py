@@ -27,14 +27,15 @@ class FaceCropDataset(Dataset):
     """Rows of the table as model inputs.
 
     Each item holds ``image`` (3, S, S) uint8, ``label`` (float) and ``index``. In training mode
-    a face that Face-Cutout chooses reads its landmarks and (fakes) its manipulated region (diff >=
-    ``diff_level``, kept packed by ``cache`` when given), so the cut respects it; fakes without a
-    diff are not cut. A training item also holds what
-    Face-Cutout did (:func:`facecutout.data.cut_records.item_fields`). With ``with_masks`` it also
-    holds, moved with the image: ``landmarks`` (N, 2) float32 (zeros when not to be cut),
-    ``has_landmarks`` (True when the face is to be cut: Face-Cutout chose it and its landmarks
-    and, for fakes, diff are known), ``manipulated`` (S, S) bool = moved diff >= level (all False
-    for reals and uncut faces) and ``region`` (S, S) bool, the pixels Face-Cutout cut.
+    a face that Face-Cutout chooses reads its landmarks (each file once per process: ``landmarks``
+    keeps them, a few hundred bytes each) and (fakes) its manipulated region (diff >= ``diff_level``,
+    kept packed by ``cache`` when given), so the cut respects it; fakes without a diff are not cut.
+    A training item also holds what Face-Cutout did (:func:`facecutout.data.cut_records.item_fields`).
+    With ``with_masks`` it also holds, moved with the image: ``landmarks`` (N, 2) float32 (zeros
+    when not to be cut), ``has_landmarks`` (True when the face is to be cut: Face-Cutout chose it
+    and its landmarks and, for fakes, diff are known), ``manipulated`` (S, S) bool = moved diff >=
+    level (all False for reals and uncut faces) and ``region`` (S, S) bool, the pixels Face-Cutout
+    cut.
     """
 
     def __init__(
@@ -53,6 +54,7 @@ class FaceCropDataset(Dataset):
         self.with_masks = with_masks
         self.diff_level = diff_level
         self.cache = cache
+        self.landmarks: dict[Path, np.ndarray] = {}
         self._seeded_with: int | None = None
 
     def __len__(self) -> int:
@@ -77,7 +79,9 @@ class FaceCropDataset(Dataset):
             return item
         self._reseed()
         augmented = self.transform(
-            image, lambda: cut_inputs(sample, image, self.diff_level, self.cache), track=self.with_masks
+            image,
+            lambda: cut_inputs(sample, image, self.diff_level, self.cache, self.landmarks),
+            track=self.with_masks,
         )
         item["image"] = image_tensor(augmented.image)
         if self.transform.face_cutout:
@@ -101,11 +105,16 @@ class FaceCropDataset(Dataset):
 
 
 def cut_inputs(
-    sample: Sample, image: np.ndarray, level: int, cache: ManipulatedCache | None = None
+    sample: Sample,
+    image: np.ndarray,
+    level: int,
+    cache: ManipulatedCache | None = None,
+    landmarks: dict[Path, np.ndarray] | None = None,
 ) -> CutInputs | None:
     """The landmarks and (fakes) manipulated region (diff >= ``level``, through ``cache`` when
     given) of a face to cut; None when it cannot be cut: no landmarks, or a fake without a diff
-    (unconstrained, the cut could hide the manipulation)."""
+    (unconstrained, the cut could hide the manipulation). ``landmarks`` keeps the landmark files
+    read so far (read-only arrays), so each is read once per process."""
     if sample.landmarks is None:
         return None
     manipulated = None
@@ -116,7 +125,19 @@ def cut_inputs(
             manipulated = load_manipulated(sample, image, level)
         if manipulated is None:
             return None
-    return CutInputs(load_landmarks(sample.landmarks), manipulated)
+    return CutInputs(remembered_landmarks(sample.landmarks, landmarks), manipulated)
+
+
+def remembered_landmarks(path: Path, landmarks: dict[Path, np.ndarray] | None) -> np.ndarray:
+    """The landmarks of ``path``, from ``landmarks`` when it holds them (read and kept otherwise)."""
+    if landmarks is None:
+        return load_landmarks(path)
+    points = landmarks.get(path)
+    if points is None:
+        points = load_landmarks(path)
+        points.flags.writeable = False
+        landmarks[path] = points
+    return points
 
 
 def collate_faces(items: list[dict]) -> dict:
