@@ -37,7 +37,7 @@ bench: $(STAMP)
 # Re-resolve the dependencies of pyproject.toml into requirements.lock (needs the package index).
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet ".[all,test]"
+	.venv-lock/bin/python -m pip install --quiet ".[all,test,ray]"
 	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v "^facecutout" > requirements.lock
 	rm -rf .venv-lock
 

@@ -9,8 +9,9 @@ their manipulated regions (diff >= 40) so the overlap rule is exercised: 5-point
 (``facecutout.face_cutout`` on numpy arrays, always on the CPU) is timed in the same run; a
 ratio is batched / per-image throughput, for the batched call making a copy (as the per-image one
 does) and cutting the batch in place (``inplace=True``, as in a training step). ``candidates_ms``
-is the part of a batched call spent choosing the candidates on the CPU (the same for any device).
-Best of REPEATS runs, interleaved.
+is the time the "tensor" backend spends building the first candidate of every image on the CPU
+(the same for any device; later ranks are built only for the images still without a cut).
+Best of REPEATS runs, interleaved, in process CPU time on the CPU (wall time on a GPU).
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from offline import work_offline
 
 from facecutout import binarize_diff, face_cutout
 from facecutout.batched import batch_face_cutout
-from facecutout.batched.candidates import CandidateSource, batch_candidates, draw_seeds
+from facecutout.batched.candidates import CandidateSource, CandidateStreams, draw_seeds
 from facecutout.cutout import HULL_STRATEGIES, SENSORY_FEATURES, resolve_scheme
+from facecutout.cutout.candidates import DEFAULT_MIN_AREA
 from facecutout.data.table import load_samples
 from facecutout.fileio import read_grey, read_rgb
 
@@ -73,10 +75,13 @@ def add_68_points(fakes: list[dict]) -> list[dict]:
     return found
 
 
-def seconds(call: Callable[[], object]) -> float:
-    start = time.perf_counter()
+def seconds(call: Callable[[], object], device: torch.device) -> float:
+    """Process CPU seconds of one call on the CPU (steadier than wall time on a shared machine),
+    wall seconds on a GPU."""
+    clock = time.perf_counter if device.type == "cuda" else time.process_time
+    start = clock()
     call()
-    return time.perf_counter() - start
+    return clock() - start
 
 
 def tensor_batch(
@@ -123,9 +128,17 @@ def run_case(
     def candidates() -> None:
         seeds = draw_seeds(batch, generator, device)
         source = CandidateSource(
-            points_cpu, scheme, variant, seeds, [True] * batch, SENSORY_FEATURES, HULL_STRATEGIES
+            points_cpu,
+            scheme,
+            variant,
+            seeds,
+            [True] * batch,
+            SENSORY_FEATURES,
+            HULL_STRATEGIES,
+            DEFAULT_MIN_AREA,
+            tuple(images.shape[2:]),
         )
-        batch_candidates(source, device)
+        CandidateStreams(source).take(range(batch), 1, device)
 
     runs = {
         "loop": per_image,
@@ -138,7 +151,7 @@ def run_case(
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
-            times[name].append(seconds(run))
+            times[name].append(seconds(run, device))
     rates = {name: batch / min(values) for name, values in times.items()}
     return {
         "landmarks": points,

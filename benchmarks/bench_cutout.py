@@ -4,6 +4,8 @@ Run: .venv/bin/python benchmarks/bench_cutout.py [--samples DIR] [--repeats N]
 
 Every number comes from this run: CoarseDropout (albumentations defaults) is the reference; the
 paper's per-call approach (dlib 68-point detection on every call, then the cut) is timed on a subset.
+Times are CPU seconds of this process (one thread), best of REPEATS passes with the rows
+interleaved in every pass, so that other jobs on a shared machine weigh on every row alike.
 """
 
 from __future__ import annotations
@@ -17,38 +19,28 @@ from pathlib import Path
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 
 import albumentations as A  # noqa: E402
+import cv2  # noqa: E402
 import numpy as np  # noqa: E402
+from shared_crops import DEFAULT_SAMPLES, load_crops  # noqa: E402
 
 import facecutout  # noqa: E402
-from facecutout.data.table import load_samples
-from facecutout.fileio import read_grey, read_rgb  # noqa: E402
 from facecutout.landmarks import get_detector, primary_face  # noqa: E402
 
-DEFAULT_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "face-cutout-samples"
+
+def time_per_image(items: Sequence, call: Callable) -> float:
+    """Mean CPU seconds per item of ``call(item)`` over one pass."""
+    start = time.process_time()
+    for item in items:
+        call(item)
+    return (time.process_time() - start) / len(items)
 
 
-def load_crops(samples: Path) -> list[dict]:
-    """Every crop with its original's 5 landmarks; fakes also carry their diff."""
-    rows, _ = load_samples(samples, ["celebdf.csv", "ffpp.csv"])
-    return [
-        {
-            "image": read_rgb(row.image),
-            "points5": np.load(row.landmarks).astype(np.float64),
-            "diff": read_grey(row.diff) if row.diff is not None else None,
-        }
-        for row in rows
-        if row.landmarks is not None
-    ]
-
-
-def time_per_image(items: Sequence, call: Callable, repeats: int) -> float:
-    """Best-of-``repeats`` mean seconds per item of ``call(item)``."""
-    best = float("inf")
+def best_times(rows: Sequence[tuple[str, Sequence, Callable]], repeats: int) -> list[float]:
+    """Each row's best time per item over ``repeats`` passes, the rows interleaved in every pass."""
+    best = [float("inf")] * len(rows)
     for _ in range(repeats):
-        start = time.perf_counter()
-        for item in items:
-            call(item)
-        best = min(best, (time.perf_counter() - start) / len(items))
+        for index, (_, items, call) in enumerate(rows):
+            best[index] = min(best[index], time_per_image(items, call))
     return best
 
 
@@ -58,18 +50,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--paper-subset", type=int, default=40, help="crops timed with per-call detection")
     args = parser.parse_args()
+    cv2.setNumThreads(1)
 
     crops = load_crops(args.samples)
-    sides = [np.mean(crop["image"].shape[:2]) for crop in crops]
+    sides = [np.mean(crop.image.shape[:2]) for crop in crops]
     print(
-        f"{len(crops)} crops ({sum(c['diff'] is not None for c in crops)} fakes with diff), "
+        f"{len(crops)} crops ({sum(c.diff is not None for c in crops)} fakes with diff), "
         f"mean side {np.mean(sides):.0f} px"
     )
-    dlib68 = get_detector("dlib68")
-    for crop in crops:
-        face = primary_face(dlib68.detect(crop["image"]))
-        crop["points68"] = None if face is None else face.points.astype(np.float64)
-    with68 = [crop for crop in crops if crop["points68"] is not None]
+    with68 = [crop for crop in crops if crop.points68 is not None]
     print(f"dlib68 found a face in {len(with68)} of {len(crops)} crops (used for the 68-point rows)")
 
     rng = np.random.default_rng(0)
@@ -78,14 +67,16 @@ def main() -> None:
     transform.set_random_seed(0)
 
     def functional(points: str, variant: str) -> Callable:
-        return lambda c: facecutout.face_cutout(c["image"], c[points], c["diff"], variant=variant, seed=rng)
+        return lambda c: facecutout.face_cutout(
+            c.image, getattr(c, points), c.diff, variant=variant, seed=rng
+        )
 
     rows = [
-        ("albumentations CoarseDropout (reference)", crops, lambda c: coarse(image=c["image"])),
+        ("albumentations CoarseDropout (reference)", crops, lambda c: coarse(image=c.image)),
         (
             "FaceCutout transform, random, 5 pt + diff",
             crops,
-            lambda c: transform(image=c["image"], keypoints=c["points5"], mask=c["diff"]),
+            lambda c: transform(image=c.image, keypoints=c.points5, mask=c.diff),
         ),
         ("face_cutout, random, 5 pt + diff", crops, functional("points5", "random")),
         ("face_cutout, sensory, 5 pt + diff", crops, functional("points5", "sensory")),
@@ -95,23 +86,25 @@ def main() -> None:
         (
             "FaceCutout transform, random, 68 pt + diff",
             with68,
-            lambda c: transform(image=c["image"], keypoints=c["points68"], mask=c["diff"]),
+            lambda c: transform(image=c.image, keypoints=c.points68, mask=c.diff),
         ),
     ]
-    results = [(name, time_per_image(items, call, args.repeats)) for name, items, call in rows]
-    reference = results[0][1]
+    results = best_times(rows, args.repeats)
+    reference = results[0]
 
     subset = with68[: args.paper_subset]
+    dlib68 = get_detector("dlib68")
 
-    def paper_per_call(crop: dict) -> None:
-        face = primary_face(dlib68.detect(crop["image"]))
-        facecutout.face_cutout(crop["image"], face.points, crop["diff"], variant="convex_hull", seed=rng)
+    def paper_per_call(crop) -> None:
+        face = primary_face(dlib68.detect(crop.image))
+        facecutout.face_cutout(crop.image, face.points, crop.diff, variant="convex_hull", seed=rng)
 
-    paper = time_per_image(subset, paper_per_call, 2)
-    ours = time_per_image(subset, functional("points68", "convex_hull"), args.repeats)
+    paper, ours = best_times(
+        [("paper", subset, paper_per_call), ("ours", subset, functional("points68", "convex_hull"))], 2
+    )
 
     print("\n| call | ms per image | x CoarseDropout |\n|---|---:|---:|")
-    for name, seconds in results:
+    for (name, _, _), seconds in zip(rows, results, strict=True):
         print(f"| {name} | {seconds * 1e3:.4f} | {seconds / reference:.2f} |")
     print(
         f"\nper-call dlib 68-point detection + cut (the paper's approach), {len(subset)} crops: "

@@ -14,6 +14,11 @@ moving over a background, then measures in the same run:
 Models are loaded before any timing; the pipeline and naive runs alternate for ``--repeat`` rounds
 and the best time of each is kept. Run: ``python benchmarks/bench_preprocess.py`` (add
 ``--videos 8 --length 120`` for a longer run).
+
+``--executors``: Ray on 1 vs 2 CPUs and Ray vs the local executor at equal workers, in the same
+run (``--repeat`` interleaved rounds, best kept; needs ``facecutout[ray]``); ``--costs``: per-unit
+costs on DFDC-sized videos (1920x1080, 300 frames, 32 sampled) and what the whole of DFDC would
+need. See preprocess_executors.py.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from offline import work_offline
+from preprocess_executors import bench_executors, unit_costs
 from skimage.metrics import structural_similarity
 
 from facecutout.data.ssim import diff_from_ssim, ssim_diff
@@ -126,10 +132,17 @@ def main() -> None:
     parser.add_argument(
         "--ssim-only", action="store_true", help="only the SSIM comparison on the shared pairs"
     )
+    parser.add_argument(
+        "--executors", action="store_true", help="only Ray (1 vs 2 CPUs) and Ray vs local at equal workers"
+    )
+    parser.add_argument("--costs", action="store_true", help="only per-unit costs on DFDC-sized videos")
     args = parser.parse_args()
     work_offline()
     if args.ssim_only:
         bench_ssim({"shared pairs": shared_pairs()})
+        return
+    if args.costs:
+        dfdc_costs(face_photos())
         return
     width, height = (int(value) for value in args.size.split("x"))
     photos = face_photos()
@@ -149,6 +162,9 @@ def main() -> None:
         }
         make_dfdc(root, specs)
         listing = read_source("dfdc", root)
+        if args.executors:
+            bench_executors(listing, config, Path(temporary), args.repeat)
+            return
         # load every model, and run the detector once at this frame size, before timing anything
         warm = read_frames(listing.records[0].path, [0])[0]
         get_detector("mtcnn").detect_batch([warm, warm])
@@ -204,6 +220,48 @@ def main() -> None:
         f"{everything:.3f} s: {everything / selective:.2f} x"
     )
     bench_ssim({"shared pairs": shared_pairs(), "generated crops": crop_pairs})
+
+
+# The public DFDC training set (Dolhansky et al. 2020): originals and fakes.
+DFDC_ORIGINALS, DFDC_FAKES = 19_154, 100_000
+
+
+def dfdc_costs(photos: list[np.ndarray], originals: int = 2, fakes: int = 2) -> None:
+    """Per-unit seconds on DFDC-sized videos (one thread), and the core-hours DFDC would take."""
+    config = PreprocessConfig()  # 32 frames, detection at 1024 px, as for DFDC
+    with tempfile.TemporaryDirectory() as temporary:
+        root = Path(temporary) / "raw"
+        specs = {
+            f"video{index:02d}": VideoSpec(
+                photos[index % len(photos)], frames=300, size=(1920, 1080), seed=index, face_height=320
+            )
+            for index in range(originals)
+        }
+        make_dfdc(root, specs, fakes_per_original=fakes)
+        listing = read_source("dfdc", root)
+        warm = read_frames(listing.records[0].path, [0])[0]
+        get_detector("mtcnn").detect_batch([warm])
+        face_embedding(warm, [0, 0, 99, 99])
+        costs = unit_costs(listing, config, Path(temporary) / "out")
+    wall = {stage: sum(cost.wall for cost in values) / len(values) for stage, values in costs.items()}
+    mean = {stage: sum(cost.cpu for cost in values) / len(values) for stage, values in costs.items()}
+    shape = f"1920x1080, 300 frames, {config.frames} sampled; {originals} x {fakes} fakes"
+    print(f"per unit ({shape}), CPU / wall:")
+    for stage, value in mean.items():
+        print(f"  {stage:10s} {value:7.2f} s / {wall[stage]:7.2f} s  ({len(costs[stage])} units)")
+    per_video_crops = mean["crops"] / (1 + fakes)
+    original = mean["frames"] + mean["decode"] + per_video_crops + mean["landmarks"] + mean["folds"]
+    fake = mean["frames"] + per_video_crops + mean["diffs"]
+    cpu = (DFDC_ORIGINALS * original + DFDC_FAKES * fake) / 3600
+    detection = DFDC_ORIGINALS * mean["detect"] / 3600
+    print(
+        f"  detection {mean['detect'] / config.frames:.3f} CPU s per frame; per original without detection "
+        f"{original:.2f} CPU s, per fake {fake:.2f} CPU s"
+    )
+    print(
+        f"DFDC ({DFDC_ORIGINALS} originals, {DFDC_FAKES} fakes): {cpu:.0f} core-hours without detection "
+        f"+ {detection:.0f} core-hours of detection on the CPU ({DFDC_ORIGINALS * config.frames} frames)"
+    )
 
 
 if __name__ == "__main__":

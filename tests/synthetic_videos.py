@@ -7,7 +7,9 @@ changes the inner face and leaves the rest. Videos are mp4 (mp4v) written with O
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,8 +71,9 @@ def alter_face(face: np.ndarray) -> np.ndarray:
     return np.clip(blended, 0, 255).astype(np.uint8)
 
 
-def render_frames(spec: VideoSpec, fake: bool = False, mask: bool = False) -> list[np.ndarray]:
-    """The RGB frames of a video; with ``mask``, the fake's manipulation mask (white ellipse on black)."""
+def iter_frames(spec: VideoSpec, fake: bool = False, mask: bool = False) -> Iterator[np.ndarray]:
+    """The RGB frames of a video, one at a time (long high-resolution videos do not fit in memory);
+    with ``mask``, the fake's manipulation mask (white ellipse on black)."""
     scale = spec.face_height / spec.face.shape[0]
     face = cv2.resize(
         spec.face, (max(1, round(spec.face.shape[1] * scale)), spec.face_height), cv2.INTER_AREA
@@ -80,34 +83,39 @@ def render_frames(spec: VideoSpec, fake: bool = False, mask: bool = False) -> li
     if mask:
         face = np.repeat(face_ellipse(*face.shape[:2])[..., None], 3, axis=2)
     base = np.zeros_like(background(spec.size, spec.seed)) if mask else background(spec.size, spec.seed)
-    frames = []
     for x, y in face_positions(spec, (face.shape[1], face.shape[0])):
         frame = base.copy()
         h = min(face.shape[0], frame.shape[0] - y)
         w = min(face.shape[1], frame.shape[1] - x)
         frame[y : y + h, x : x + w] = face[:h, :w]
-        frames.append(frame)
-    return frames
+        yield frame
 
 
-def write_video(path: str | Path, frames: list[np.ndarray], fps: float = 25.0) -> None:
+def render_frames(spec: VideoSpec, fake: bool = False, mask: bool = False) -> list[np.ndarray]:
+    """The RGB frames of a video (or of its manipulation mask, with ``mask``)."""
+    return list(iter_frames(spec, fake, mask))
+
+
+def write_video(path: str | Path, frames: Iterable[np.ndarray], fps: float = 25.0) -> None:
     """Write RGB frames as an mp4v video."""
-    if not frames:
+    frames = iter(frames)
+    first = next(frames, None)
+    if first is None:
         raise InvalidInputError(f"frames: no frame to write to {path}")
-    height, width = frames[0].shape[:2]
+    height, width = first.shape[:2]
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
     if not writer.isOpened():
         raise InvalidInputError(f"path: OpenCV cannot write an mp4v video to {path}")
-    for frame in frames:
+    for frame in itertools.chain([first], frames):
         writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
     writer.release()
 
 
 def write_pair(original_path: Path, fake_paths: list[Path], spec: VideoSpec) -> None:
-    write_video(original_path, render_frames(spec))
+    write_video(original_path, iter_frames(spec))
     for fake_path in fake_paths:
-        write_video(fake_path, render_frames(spec, fake=True))
+        write_video(fake_path, iter_frames(spec, fake=True))
 
 
 def make_dfdc(root: str | Path, specs: dict[str, VideoSpec], fakes_per_original: int = 1) -> Path:

@@ -53,8 +53,9 @@ batches = st.builds(
     fill=st.sampled_from([0, 7, "per_channel", "random", "random_uniform"]),
     seed=st.integers(0, 1000),
     backend=st.sampled_from(["loop", "tensor"]),
+    min_area=st.sampled_from([0.0, 0.05]),
 )
-def test_invariants(data, variant, threshold, fill, seed, backend):
+def test_invariants(data, variant, threshold, fill, seed, backend, min_area):
     images, landmarks, masks = data
     channels = images.shape[1]
     if variant == "convex_hull" and landmarks.shape[1] == 5:
@@ -70,13 +71,14 @@ def test_invariants(data, variant, threshold, fill, seed, backend):
         fill=fill,
         generator=torch.Generator().manual_seed(seed),
         backend=backend,
+        min_area=min_area,
     )
     assert out.shape == images.shape and out.dtype == images.dtype
     assert regions.shape == masks.shape and regions.dtype == torch.bool
     inside = regions[:, None].expand_as(images)
     assert torch.equal(out[~inside], images[~inside])
-    # The first image has an empty mask: its first candidate is always admissible and non-empty.
-    assert regions[0].any()
+    # The first image has an empty mask: without a least area its first candidate is admissible.
+    assert regions[0].any() or min_area > 0
     for index in range(len(images)):
         cut = out[index][:, regions[index]]  # (C, pixels)
         if isinstance(fill, str):

@@ -24,7 +24,7 @@ from facecutout.batched import batch_face_cutout
 from facecutout.batched.candidates import draw_seeds
 from facecutout.batched.raster import hull_masks
 from facecutout.cutout import select_region
-from facecutout.cutout.candidates import convex_hull
+from facecutout.cutout.geometry import convex_hull
 from facecutout.cutout.raster import hull_vertices, rasterize
 from facecutout.fileio import read_grey
 from facecutout.landmarks import get_detector, primary_face

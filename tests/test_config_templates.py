@@ -28,7 +28,7 @@ def flatten(values: dict, prefix: str = "") -> dict[str, object]:
 
 
 def test_the_templates_are_the_train_defaults_and_a_valid_ablation():
-    assert template_names() == ("ablation", "train")
+    assert template_names() == ("ablation", "ablation_paper", "train")
     with config_file("train") as path:
         assert TrainConfig.from_yaml(path) == TrainConfig()
     assert template_settings("train") == flatten(TrainConfig().to_dict())
@@ -44,7 +44,7 @@ def test_config_prints_a_template_and_lists_them(capsys):
     assert TrainConfig.from_dict(yaml.safe_load(printed)) == TrainConfig()
     assert main(["config"]) == 0
     listing = capsys.readouterr().out.splitlines()
-    assert [line.split(":")[0] for line in listing] == ["ablation", "train"]
+    assert [line.split(":")[0] for line in listing] == ["ablation", "ablation_paper", "train"]
     with pytest.raises(SystemExit):
         main(["config", "nope"])
 

@@ -183,7 +183,7 @@ class TestTransform:
 
 def test_negative_zero_coordinates_are_a_point_like_any_other():
     """cv2.convexHull returns no hull for points that mix -0.0 and 0.0 (as a clipped band corner can)."""
-    from facecutout.cutout.candidates import convex_hull
+    from facecutout.cutout.geometry import convex_hull
 
     hull = convex_hull(np.array([[0.0, -0.0], [0.0, 0.0], [0.0, 0.0]]))
     assert hull.tolist() == [[0.0, 0.0]]

@@ -48,6 +48,18 @@ def test_report_holds_the_gallery_the_table_and_the_curves(tiny_demo):
     assert "LogLoss change vs `none`" in text and "{" not in text
 
 
+def test_report_shows_what_face_cutout_did_in_training(tiny_demo):
+    settings, report = tiny_demo
+    section = report.read_text().split("## What Face-Cutout did")[1].split("\n## ")[0]
+    log = next((settings.out / "ablation" / "runs" / "face_cutout").rglob("metrics.csv"))
+    last = pd.read_csv(log).dropna(subset=["cutout/faces"]).iloc[-1]
+    assert f"{int(last['cutout/faces'])} faces" in section
+    row = re.search(r"\| random \| all \| (\d+) \| (\d+) \| (\d+) \|", section)
+    assert row is not None, section
+    calls, cuts, empty = (int(value) for value in row.groups())
+    assert calls == last["cutout/random/all/calls"] and cuts + empty == calls and cuts > 0
+
+
 def test_ablation_table_has_one_row_per_method_with_finite_numbers(tiny_demo):
     settings, _ = tiny_demo
     table = pd.read_csv(settings.out / "ablation" / "table.csv")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from facecutout.cli import main
 from facecutout.data.folds import leakage_problems
 from facecutout.data.layout import HOLDOUT_FOLD, assign_folds
 from facecutout.errors import InvalidInputError
+from facecutout.preprocess.balance import balance_warnings, fold_shares
 from facecutout.preprocess.config import PreprocessConfig
 from facecutout.preprocess.identity import UnionFind, close_pairs, identity_groups
 from facecutout.preprocess.sharding import parse_shard, shard_of
@@ -128,3 +130,51 @@ def test_shards_and_config_validation() -> None:
     assert base.signature("faces") == changed.signature("faces")
     assert base.signature("crops") != changed.signature("crops")
     assert base.signature("diffs") != changed.signature("diffs")
+
+
+def fold_table(folds: dict[str, int], fakes: set[str]) -> pd.DataFrame:
+    """Two rows per video, in the CSV's columns that the balance reads."""
+    rows = [(video, int(video in fakes), fold) for video, fold in folds.items() for _ in range(2)]
+    return pd.DataFrame(rows, columns=["video", "label", "fold"])
+
+
+def test_fold_shares_count_videos_and_fakes_per_fold() -> None:
+    table = fold_table({"a": 0, "fa": 0, "b": 1, "fb": 1, "c": 1, "t": HOLDOUT_FOLD}, {"fa", "fb"})
+    shares = fold_shares(table, 3)
+    assert shares == {-1: (0.1667, 0.0), 0: (0.3333, 0.5), 1: (0.5, 0.5), 2: (0.0, 0.0)}
+
+
+def test_balance_warnings_name_a_chained_group_and_unbalanced_folds() -> None:
+    videos = [f"v{index}" for index in range(10)]
+    even = {video: f"g_{video}" for video in videos}
+    balanced = fold_table({video: index % 2 for index, video in enumerate(videos)}, {"v0", "v1"})
+    assert balance_warnings(even, fold_shares(balanced, 2), 2, 0.6) == []
+    # single linkage chained 6 of 10 videos into one group: more than a fold's fair share (1/2)
+    chained = {video: "g_v0" if index < 6 else f"g_{video}" for index, video in enumerate(videos)}
+    lopsided = fold_table({video: int(index >= 6) for index, video in enumerate(videos)}, {"v0", "v1"})
+    warnings = balance_warnings(chained, fold_shares(lopsided, 2), 2, 0.6)
+    assert warnings[0].startswith("identity group g_v0 holds 60% of the videos (6 of 10)")
+    assert "--cluster-distance (now 0.6)" in warnings[0]
+    # fold 1 holds 40% of the videos (mean 50%: within half of it) but none of the fakes
+    assert warnings[1:] == [
+        "fold 0 holds 100% of the fakes, the folds' mean is 50%",
+        "fold 1 holds 0% of the fakes, the folds' mean is 50%",
+    ]
+
+
+def test_ray_options_need_ray_and_the_ray_executor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.mp4").write_bytes(b"")
+    listing = tmp_path / "videos.csv"
+    listing.write_text(f"video,label,original\n{tmp_path / 'a.mp4'},0,\n")
+    argv = ["preprocess", "--source", "csv", "--root", str(listing), "--out", str(tmp_path / "out")]
+    assert main([*argv, "--address", "head:6379"]) == 2
+    assert "need --executor ray" in capsys.readouterr().err
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
+    assert main([*argv, "--executor", "ray", "--no-progress"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == (
+        "facecutout preprocess: error: executor: 'ray' needs Ray, which is an optional extra: "
+        "pip install 'facecutout[ray]'"
+    )

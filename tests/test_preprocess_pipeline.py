@@ -1,28 +1,20 @@
-"""The whole preprocessing pipeline on small real video datasets written with OpenCV.
-
-Faces are real crops from the shared samples moving over a background; fakes alter the face
-inside an ellipse. Each dataset is generated and processed once per test session (shared between
-xdist workers through a file lock).
-"""
+"""The whole preprocessing pipeline on small real video datasets written with OpenCV
+(tests/preprocess_datasets.py), on the local executor."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pandas as pd
 import pytest
-from filelock import FileLock
+from preprocess_datasets import FRAMES, faces, file_hashes, run_cli, shared_once, small_dataset
 from synthetic_videos import VideoSpec, background, make_celebdf, make_dfdc, render_frames, write_video
 
 from facecutout.cli import main
@@ -32,33 +24,6 @@ from facecutout.landmarks import get_detector, primary_face
 from facecutout.preprocess import PreprocessConfig, preprocess_dataset
 from facecutout.preprocess.report import StageRun
 from facecutout.sources import read_source
-
-FRAMES = 4
-
-
-def shared_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
-    """Build ``name`` once for the whole session, across xdist workers."""
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent
-    folder = root / name
-    with FileLock(str(root / f"{name}.lock")):
-        if not (folder / "BUILT").is_file():
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir(parents=True)
-            build(folder)
-            (folder / "BUILT").write_text("ok")
-    return folder
-
-
-def faces(samples_dir: Path) -> dict[str, np.ndarray]:
-    crops = samples_dir / "celebdf" / "face_crops" / "00000"
-    return {
-        "A1": read_rgb(crops / "0_0.png"),
-        "A2": read_rgb(crops / "300_0.png"),  # the same person later in the video
-        "B": read_rgb(samples_dir / "pairs" / "ori_1.png"),
-        "C": read_rgb(samples_dir / "pairs" / "ori_2.png"),
-    }
 
 
 def build_dfdc(folder: Path, samples_dir: Path) -> None:
@@ -136,14 +101,6 @@ def celebdf_raw(tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -> 
     return shared_once(
         tmp_path_factory, "preprocess-celebdf", lambda folder: build_celebdf(folder, samples_dir)
     )
-
-
-def file_hashes(folder: Path) -> dict[str, str]:
-    return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def test_dfdc_layout_crops_landmarks_diffs_and_folds(dfdc_run: Path) -> None:
@@ -246,6 +203,11 @@ def test_dfdc_bad_inputs_are_counted_skips_with_reasons(dfdc_run: Path) -> None:
         "skipped": {"file_missing": 1, "original_missing": 1},
     }
     assert report["folds"]["leakage_problems"] == []
+    # alpha, bravo (the same person) and their 3 fakes are the largest of 6 groups: 5 of 13 videos
+    folds = report["folds"]
+    assert (folds["groups"], folds["largest_group_videos"], folds["largest_group_share"]) == (6, 5, 0.3846)
+    assert folds["shares"] == {"0": {"videos": 0.5, "fakes": 0.5}, "1": {"videos": 0.5, "fakes": 0.5}}
+    assert folds["balance_warnings"] == []
 
 
 def test_rerun_does_no_work_and_changes_nothing(dfdc_run: Path, tmp_path: Path) -> None:
@@ -312,58 +274,14 @@ def test_celebdf_sharded_run_merges_into_identity_disjoint_folds(celebdf_raw: Pa
     assert set(table.loc[table["fold"] == -1, "video"]) == {"id2_0000", "id2_id3_0000"}
 
 
-def run_cli(raw: Path, out: Path, workers: int = 1) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "facecutout.cli",
-        "preprocess",
-        "--source",
-        "dfdc",
-        "--root",
-        str(raw),
-        "--out",
-        str(out),
-        "--frames",
-        str(FRAMES),
-        "--folds",
-        "2",
-        "--no-progress",
-        "--workers",
-        str(workers),
-    ]
-    # its own process group: the kill takes the workers too, as a job scheduler's would
-    return subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
-
-
-def build_small_dfdc(folder: Path, samples_dir: Path) -> None:
-    face = faces(samples_dir)
-    make_dfdc(
-        folder / "raw",
-        {
-            "one": VideoSpec(face["A1"], frames=8, seed=21),
-            "two": VideoSpec(face["B"], frames=8, seed=22),
-            "three": VideoSpec(face["C"], frames=8, seed=23),
-        },
-    )
-    listing = read_source("dfdc", folder / "raw")
-    preprocess_dataset(
-        listing, folder / "reference", PreprocessConfig(frames=FRAMES, folds=2), progress=False
-    )
-
-
 def test_sigkill_mid_run_then_rerun_gives_identical_files(
     tmp_path_factory: pytest.TempPathFactory, samples_dir: Path, tmp_path: Path
 ) -> None:
-    small = shared_once(
-        tmp_path_factory, "preprocess-small", lambda folder: build_small_dfdc(folder, samples_dir)
-    )
+    small = small_dataset(tmp_path_factory, samples_dir)
     out = tmp_path / "out"
     # killed once in each stage, the second run (2 worker processes) resuming the first
     for stage, workers in (("faces", 1), ("landmarks", 2)):
-        process = run_cli(small / "raw", out, workers)
+        process = run_cli(small / "raw", out, "--workers", str(workers))
         markers = out / "dfdc" / ".markers" / stage
         deadline = time.monotonic() + 120
         while not (markers.is_dir() and any(markers.glob("*.json"))):
@@ -392,10 +310,13 @@ def test_a_failing_unit_is_reported_and_retried(
     def broken(*args: object) -> dict:
         raise OSError("disk full")
 
-    monkeypatch.setattr("facecutout.preprocess.runner.fake_diffs", broken)
+    monkeypatch.setattr("facecutout.preprocess.units.fake_diffs", broken)
     result = preprocess_dataset(listing, out, config, progress=False)
     assert result.stages["diffs"] == StageRun(units=1, outcomes={"failed:OSError": 1})
-    assert result.report.stages["diffs"].outcomes["not_run"] == 1
+    # the failure is in the report, with its reason, and recorded so that the next run retries it
+    assert result.report.stages["diffs"].outcomes["failed:OSError"] == 1
+    [failure] = [skip for skip in result.report.skips if skip.video == "bravo_fake0"]
+    assert (failure.stage, failure.reason) == ("diffs", "failed:OSError") and "disk full" in failure.detail
     monkeypatch.undo()
     retried = preprocess_dataset(listing, out, config, progress=False)
     assert retried.stages["diffs"] == StageRun(units=1, outcomes={"done": 1})

@@ -164,7 +164,22 @@ def test_tiny_training_per_augmentation(samples_dir, csvs, tmp_path, augmentatio
     assert result.train_samples == val_fold_rows(csvs, 0)
     assert 0.0 <= record["val_acc"] <= 1.0 and math.isfinite(record["val_logloss"])
     assert (result.log_dir / "metrics.csv").is_file()
-    assert any((tmp_path / "run" / "logs" / "tensorboard").rglob("events.out.tfevents.*"))
+    events = list((tmp_path / "run" / "logs" / "tensorboard").rglob("events.out.tfevents.*"))
+    assert events
+    log = pd.read_csv(result.log_dir / "metrics.csv")
+    if augmentation == "face_cutout":
+        # The epoch's cut statistics, in the CSV log and in TensorBoard: 2 batches of 8 faces,
+        # about half of them drawn (p = 0.5), each drawn one cut or skipped.
+        cuts = log.dropna(subset=["cutout/faces"]).iloc[-1]
+        assert cuts["cutout/faces"] == 16 and 0 < cuts["cutout/drawn"] < 16
+        assert cuts["cutout/random/all/calls"] + cuts["cutout/skipped"] == cuts["cutout/drawn"]
+        parts = [name for name in log.columns if name.startswith("cutout/random/") and name.endswith("/cuts")]
+        part_cuts = sum(cuts[name] for name in parts if not name.startswith("cutout/random/all/"))
+        assert part_cuts == cuts["cutout/random/all/cuts"] > 0
+        assert 0 < cuts["cutout/random/all/face_share_p50"] < 1
+        assert any(b"cutout/random/all/calls" in path.read_bytes() for path in events)
+    else:
+        assert not any(name.startswith("cutout/") for name in log.columns)
 
 
 def test_same_seed_same_run(samples_dir, csvs, tmp_path):
@@ -197,6 +212,10 @@ def test_on_device_cutout_respects_the_rule_and_trains(samples_dir, csvs, tmp_pa
             assert not mask.any()
     result = train(config)
     assert math.isfinite(result.history[0]["train_loss"])
+    cuts = pd.read_csv(result.log_dir / "metrics.csv").dropna(subset=["cutout/faces"]).iloc[-1]
+    assert cuts["cutout/drawn"] == cuts["cutout/faces"] == 16  # p = 1: every face chosen
+    assert cuts["cutout/random/all/calls"] + cuts["cutout/skipped"] == 16  # cut in the training step
+    assert 0 <= cuts["cutout/random/all/hidden_share_p90"] <= 0.3
 
 
 def test_frame_level_folds_stop_training_before_any_model_is_built(samples_dir, tmp_path):

@@ -29,6 +29,7 @@ REQUIREMENTS: dict[str, tuple[str, str, str]] = {
     "matplotlib": ("matplotlib", ">=3.8", "train"),
     "yaml": ("pyyaml", ">=6", "train"),
     "pydantic": ("pydantic", ">=2", "train"),
+    "pytorch_grad_cam": ("grad-cam", ">=1.5.7,<2", "train"),
 }
 """Every optional package facecutout imports, by its import name."""
 

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import torch
 
-from facecutout.batched.candidates import CandidateSource, batch_candidates, draw_seeds
+from facecutout.batched.candidates import CandidateSource, draw_seeds
 from facecutout.batched.fill import fill_regions, resolve_fill
-from facecutout.batched.selection import per_image_regions, select_regions
+from facecutout.batched.selection import Selection, per_image_regions, select_regions
 from facecutout.batched.validation import (
     check_backend,
     check_generator,
@@ -17,7 +17,7 @@ from facecutout.batched.validation import (
     check_landmarks,
     check_masks,
 )
-from facecutout.cutout.candidates import HULL_STRATEGIES, SENSORY_FEATURES
+from facecutout.cutout.candidates import DEFAULT_MIN_AREA, HULL_STRATEGIES, SENSORY_FEATURES, check_min_area
 from facecutout.cutout.fill import Fill
 from facecutout.cutout.manipulation import (
     BINARY_MASK_VALUE,
@@ -29,6 +29,7 @@ from facecutout.cutout.manipulation import (
 )
 from facecutout.cutout.schemes import LandmarkScheme, resolve_scheme
 from facecutout.cutout.selection import check_choices, check_variant
+from facecutout.cutout.statistics import CutRecord, CutStatistics
 from facecutout.cutout.validation import check_threshold
 from facecutout.errors import InvalidInputError
 
@@ -78,6 +79,8 @@ def batch_face_cutout(
     candidates_per_step: int = 1,
     inplace: bool = False,
     backend: str | None = None,
+    min_area: float = DEFAULT_MIN_AREA,
+    statistics: CutStatistics | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Cut a landmark-guided face region out of every image of a batch.
 
@@ -106,6 +109,9 @@ def batch_face_cutout(
             regions equal to the per-image ones up to outline pixels) or "loop" (the per-image
             version image by image on the CPU, the same regions as ``face_cutout``); default:
             "loop" for CPU tensors, "tensor" elsewhere.
+        min_area: candidates covering less than this share of the face (the hull of the landmarks)
+            are not used.
+        statistics: when given, the record of every image in ``apply_to`` is added to it.
 
     Returns:
         The cut images (a new tensor, or ``images`` itself if ``inplace``; same shape, dtype and
@@ -134,16 +140,42 @@ def batch_face_cutout(
         )
     check_inplace(inplace)
     backend = check_backend(backend, images.device)
+    smallest = check_min_area(min_area)
 
     with torch.no_grad():
         seeds = draw_seeds(batch, generator, images.device)
-        source = CandidateSource(points, resolved, variant, seeds, enabled, features, strategies)
+        source = CandidateSource(
+            points, resolved, variant, seeds, enabled, features, strategies, smallest, (height, width)
+        )
         if backend == "loop":
-            regions = per_image_regions(source, manipulated, limit, height, width).to(images.device)
+            selection = per_image_regions(source, manipulated, limit)
         else:
-            candidates = batch_candidates(source, images.device)
-            regions = select_regions(candidates, manipulated, limit, height, width, candidates_per_step)
+            selection = select_regions(source, manipulated, limit, images.device, candidates_per_step)
+        regions = selection.regions.to(images.device)
+        if statistics is not None:
+            statistics.update(batch_records(source, selection, manipulated))
         return fill_regions(images, regions, resolved_fill, generator, inplace), regions
+
+
+def batch_records(
+    source: CandidateSource, selection: Selection, masks: torch.Tensor | None
+) -> list[CutRecord]:
+    """The record of each image that was to be cut, as the per-image version makes it."""
+    regions = selection.regions
+    areas = regions.sum((1, 2)).tolist()
+    if masks is not None:
+        masks = masks.to(regions.device)
+        totals = masks.sum((1, 2)).tolist()
+        hidden = (regions & masks).sum((1, 2)).tolist()
+    else:
+        totals = hidden = [0] * len(areas)
+    return [
+        CutRecord.measured(source.variant, part, area, face, covered, total)
+        for part, area, total, covered, face, on in zip(
+            selection.parts, areas, totals, hidden, source.faces, source.enabled, strict=True
+        )
+        if on
+    ]
 
 
 def _check_apply_to(apply_to: object, batch: int) -> list[bool]:

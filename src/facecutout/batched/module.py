@@ -10,10 +10,11 @@ from torch import nn
 from facecutout.batched.fill import check_tensor_fill
 from facecutout.batched.functional import batch_face_cutout
 from facecutout.batched.validation import check_generator, check_inplace
-from facecutout.cutout.candidates import HULL_STRATEGIES, SENSORY_FEATURES
+from facecutout.cutout.candidates import DEFAULT_MIN_AREA, HULL_STRATEGIES, SENSORY_FEATURES, check_min_area
 from facecutout.cutout.fill import Fill
 from facecutout.cutout.schemes import check_scheme_name
 from facecutout.cutout.selection import check_choices, check_variant
+from facecutout.cutout.statistics import CutStatistics
 from facecutout.cutout.validation import check_threshold, check_unit_interval
 
 
@@ -24,6 +25,8 @@ class BatchFaceCutout(nn.Module):
     (B, C, H, W) uint8 or float, landmarks (B, N, 2) (x, y) pixels of a landmark scheme, masks (B, H, W) bool
     manipulated regions or None. Outputs live on the images' device; no gradient flows. With
     ``inplace=True`` the images are cut in place (the returned images are the input tensor).
+    ``statistics`` (a :class:`facecutout.cutout.statistics.CutStatistics`) gathers the record of
+    every image chosen for a cut.
     """
 
     def __init__(
@@ -36,6 +39,7 @@ class BatchFaceCutout(nn.Module):
         strategies: Sequence[str] = HULL_STRATEGIES,
         inplace: bool = False,
         scheme: str | None = None,
+        min_area: float = DEFAULT_MIN_AREA,
     ):
         super().__init__()
         self.variant = check_variant(variant)
@@ -46,6 +50,8 @@ class BatchFaceCutout(nn.Module):
         self.strategies = check_choices(strategies, HULL_STRATEGIES, "strategies")
         self.inplace = check_inplace(inplace)
         self.scheme = check_scheme_name(scheme)
+        self.min_area = check_min_area(min_area)
+        self.statistics = CutStatistics()
 
     @torch.no_grad()
     def forward(
@@ -75,10 +81,12 @@ class BatchFaceCutout(nn.Module):
             scheme=self.scheme,
             apply_to=apply_to,
             inplace=self.inplace,
+            min_area=self.min_area,
+            statistics=self.statistics,
         )
 
     def extra_repr(self) -> str:
         return (
             f"variant={self.variant!r}, threshold={self.threshold}, fill={self.fill!r}, p={self.p}, "
-            f"inplace={self.inplace}"
+            f"min_area={self.min_area}, inplace={self.inplace}"
         )

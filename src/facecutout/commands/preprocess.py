@@ -40,7 +40,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--cluster-distance", type=float, default=0.6, help="dlib same-person distance")
     parser.add_argument("--device", help="detector device (default: cuda when available, else cpu)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes")
+    parser.add_argument(
+        "--executor",
+        default="local",
+        choices=["local", "ray"],
+        help="local: processes on this machine (--workers); ray: a Ray cluster (needs facecutout[ray])",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="local: worker processes (default 1); ray: CPUs of a new local Ray instance (default all)",
+    )
+    parser.add_argument("--address", help="ray: the cluster to join (default: RAY_ADDRESS, else start one)")
+    parser.add_argument(
+        "--gpus-per-actor",
+        type=float,
+        help="ray: GPU share of each face-detection actor, e.g. 0.25 (default 1 with GPUs, else CPU actors)",
+    )
+    parser.add_argument("--detectors", type=int, help="ray: face-detection actors (default: by resources)")
+    parser.add_argument("--retries", type=int, help="ray: retries of a failed task or actor call (3)")
     parser.add_argument("--shard", help="K/N: process only shard K (0-based) of N; merge later with --merge")
     parser.add_argument(
         "--merge", action="store_true", help="only build the CSV and report from finished work"
@@ -65,8 +83,8 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from facecutout.data.layout import DatasetLayout
-    from facecutout.errors import DataError
-    from facecutout.preprocess import STAGES, PreprocessConfig, preprocess_dataset
+    from facecutout.errors import DataError, InvalidInputError
+    from facecutout.preprocess import STAGES, PreprocessConfig, RayConfig, preprocess_dataset
     from facecutout.preprocess.sharding import parse_shard
     from facecutout.sources import read_source
 
@@ -93,12 +111,27 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
     )
     stages = STAGES if args.stages == "all" else tuple(split_list(args.stages))
+    workers, ray = args.workers, None
+    ray_options = {
+        "address": args.address,
+        "cpus": args.workers,
+        "gpus_per_actor": args.gpus_per_actor,
+        "detectors": args.detectors,
+        "retries": args.retries,
+    }
+    if args.executor == "ray":
+        ray = RayConfig(**{key: value for key, value in ray_options.items() if value is not None})
+        workers = None
+    elif any(value is not None for key, value in ray_options.items() if key != "cpus"):
+        raise InvalidInputError("--address, --gpus-per-actor, --detectors and --retries need --executor ray")
     result = preprocess_dataset(
         listing,
         args.out,
         config,
         stages=stages,
-        workers=args.workers,
+        workers=workers,
+        executor=args.executor,
+        ray=ray,
         shard=parse_shard(args.shard) if args.shard else None,
         merge_only=args.merge,
         holdout_test=args.holdout_test,
@@ -117,6 +150,10 @@ def run(args: argparse.Namespace) -> int:
                     for stage, info in report.stages.items()
                 },
                 "source_skips": report.sources.skipped,
+                "identity_groups": report.folds.groups,
+                "largest_group_share": report.folds.largest_group_share,
+                "fold_shares": {fold: share.to_dict() for fold, share in report.folds.shares.items()},
+                "balance_warnings": report.folds.balance_warnings,
                 "leakage_problems": report.folds.leakage_problems,
             }
         )

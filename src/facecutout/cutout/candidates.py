@@ -1,9 +1,12 @@
 """Candidate cut regions as convex polygons, in each face's order of preference.
 
 Sensory candidates are bands over the eyes, the nose or the mouth (rotated rectangles); convex-hull
-candidates are hulls of parts of the face outline (runs of consecutive points, random subsets, and
-the outline hull split through its centroid). Each is rasterised by :mod:`facecutout.cutout.raster`;
-the per-image and the batched versions take their candidates from here.
+candidates are hulls of parts of the face outline: runs of consecutive points (the largest first),
+random subsets, and the outline hull cut through its centroid. The sizes are the paper's, given for
+dlib's 27-point outline and scaled to other outlines. A candidate smaller than ``min_area`` of the
+face (the hull of all landmarks) is never offered. Each is rasterised by
+:mod:`facecutout.cutout.raster`; the per-image and the batched versions take their candidates from
+here, one at a time, so that only the candidates that are measured are built.
 """
 
 from __future__ import annotations
@@ -12,36 +15,89 @@ import math
 from collections.abc import Iterator, Sequence
 from itertools import permutations
 
-import cv2
 import numpy as np
 
+from facecutout.cutout.geometry import (
+    OutlineWindows,
+    band_polygon,
+    centroid,
+    convex_hull,
+    half_plane_part,
+    polygon_area,
+    visible_area,
+)
 from facecutout.cutout.schemes import LandmarkScheme
+from facecutout.cutout.validation import check_unit_interval
 
 SENSORY_FEATURES = ("eyes", "nose", "mouth")
 HULL_STRATEGIES = ("run", "subset", "half")
 BAND_DIVISORS = (3, 4, 5, 6)
-MIN_RUN = 3
+REFERENCE_OUTLINE = 27
+"""Points of dlib's 68-point face outline (17 jaw + 10 brow points), for which the sizes below are given."""
+RUN_LENGTHS = (8, 15)
+"""A run holds 8 to 15 consecutive points of a REFERENCE_OUTLINE-point outline (the paper's sizes)."""
+RUN_STEP = 2
+"""Runs start at every RUN_STEP-th outline point (the paper's)."""
+SUBSET_SIZES = (9, 15)
+"""A subset holds 9 to 15 random points of a REFERENCE_OUTLINE-point outline (the paper's sizes)."""
+HALF_PARTS = 2
+"""The outline hull split by a line through its centroid: two half-faces."""
+DEFAULT_MIN_AREA = 0.05
+"""Candidates covering less than this share of the face are not used (chosen in docs/cut_quality.md)."""
 
 
-def band_polygon(start: Sequence[float], end: Sequence[float], half_width: float) -> np.ndarray:
-    """Rectangle around the segment start-end, ``half_width`` to each side and beyond each end."""
-    (start_x, start_y), (end_x, end_y) = start, end
-    length = math.hypot(end_x - start_x, end_y - start_y)
-    if length > 1e-9:
-        along_x, along_y = (end_x - start_x) / length, (end_y - start_y) / length
-    else:
-        along_x, along_y = 1.0, 0.0
-    along_x, along_y = along_x * half_width, along_y * half_width
-    across_x, across_y = -along_y, along_x
-    first_x, first_y, last_x, last_y = start_x - along_x, start_y - along_y, end_x + along_x, end_y + along_y
-    return np.array(
-        [
-            [first_x + across_x, first_y + across_y],
-            [last_x + across_x, last_y + across_y],
-            [last_x - across_x, last_y - across_y],
-            [first_x - across_x, first_y - across_y],
-        ]
-    )
+class Candidate:
+    """A candidate region: the convex hull of ``points`` (computed on first use of ``polygon``
+    unless ``convex`` says the points already are a convex polygon in order), the part it cuts (a
+    sensory feature or a hull strategy), a known lower bound on its area inside the image (None:
+    measured when needed) and its ``chain``: consecutive candidates with the
+    same chain (not None) are hulls of nested point sets, each holding the next."""
+
+    __slots__ = ("_points", "_polygon", "area", "chain", "part")
+
+    def __init__(
+        self,
+        part: str,
+        points: np.ndarray,
+        convex: bool = False,
+        area: float | None = None,
+        chain: object | None = None,
+    ):
+        self.part = part
+        self._points = points
+        self._polygon = points if convex else None
+        self.area = area
+        self.chain = chain
+
+    @property
+    def polygon(self) -> np.ndarray:
+        """The region's convex polygon (K, 2), in order."""
+        if self._polygon is None:
+            self._polygon = convex_hull(self._points)
+        return self._polygon
+
+    @property
+    def variant(self) -> str:
+        return "sensory" if self.part in SENSORY_FEATURES else "convex_hull"
+
+    def covers(self, smallest: float, height: int, width: int) -> bool:
+        """Whether its part inside the (height, width) image has an area of at least ``smallest``."""
+        if self.area is not None and self.area >= smallest:
+            return True
+        return visible_area(self.polygon, height, width) >= smallest
+
+
+def check_min_area(min_area: object) -> float:
+    """Return ``min_area`` (a share of the face) as a float in [0, 1]."""
+    return check_unit_interval(min_area, "min_area")
+
+
+def scaled_sizes(bounds: tuple[int, int], count: int) -> tuple[int, int]:
+    """The reference sizes ``bounds`` scaled from a REFERENCE_OUTLINE-point outline to ``count`` points
+    (at least 3 and at most ``count``)."""
+    smallest = min(count, max(3, round(bounds[0] * count / REFERENCE_OUTLINE)))
+    largest = min(count, max(smallest, round(bounds[1] * count / REFERENCE_OUTLINE)))
+    return smallest, largest
 
 
 def random_order(count: int, rng: np.random.Generator) -> tuple[int, ...]:
@@ -55,34 +111,24 @@ def random_order(count: int, rng: np.random.Generator) -> tuple[int, ...]:
 _PERMUTATIONS = {count: list(permutations(range(count))) for count in (1, 2, 3)}
 
 
-def convex_hull(points: np.ndarray) -> np.ndarray:
-    """Convex hull (K, 2) of (x, y) points, in order; never self-intersecting."""
-    # + 0 turns -0.0 into 0.0: cv2.convexHull returns None for points mixing the two.
-    return cv2.convexHull(points.astype(np.float32) + np.float32(0)).reshape(-1, 2)
-
-
-def clip_half_plane(polygon: np.ndarray, origin: Sequence[float], normal: Sequence[float]) -> np.ndarray:
-    """Part of a convex polygon where (p - origin) . normal >= 0 (one Sutherland-Hodgman pass)."""
-    (origin_x, origin_y), (normal_x, normal_y) = origin, normal
-    vertices = polygon.tolist()
-    sides = [(x - origin_x) * normal_x + (y - origin_y) * normal_y for x, y in vertices]
-    kept = []
-    for i, ((x, y), side) in enumerate(zip(vertices, sides, strict=True)):
-        (next_x, next_y), next_side = vertices[i - len(vertices) + 1], sides[i - len(vertices) + 1]
-        if side >= 0:
-            kept.append((x, y))
-        if (side >= 0) != (next_side >= 0):
-            t = side / (side - next_side)
-            kept.append((x + t * (next_x - x), y + t * (next_y - y)))
-    return np.array(kept, dtype=np.float64).reshape(-1, 2)
+def face_area(landmarks: np.ndarray) -> float:
+    """The face's area: that of the convex hull of all its landmarks (for a scheme with a face
+    outline, the outline's hull; for 5 points, the eyes-mouth quadrilateral)."""
+    return polygon_area(convex_hull(landmarks))
 
 
 def sensory_candidates(
-    landmarks: np.ndarray, scheme: LandmarkScheme, features: Sequence[str], rng: np.random.Generator
-) -> Iterator[np.ndarray]:
+    landmarks: np.ndarray,
+    scheme: LandmarkScheme,
+    features: Sequence[str],
+    rng: np.random.Generator,
+    height: int,
+    width: int,
+) -> Iterator[Candidate]:
     """Bands over eyes / nose / mouth in random feature order, thickest (w/3) to thinnest (w/6).
 
-    The eye and nose bands use the eye distance w, the mouth band the mouth width.
+    The eye and nose bands use the eye distance w, the mouth band the mouth width. A band whose
+    bounding circle lies inside the (height, width) image knows its area.
     """
     left_eye, right_eye, nose, mouth_left, mouth_right = scheme.sensory_points(landmarks).tolist()
     eye_distance = math.dist(left_eye, right_eye)
@@ -93,56 +139,103 @@ def sensory_candidates(
         "mouth": (mouth_left, mouth_right, math.dist(mouth_left, mouth_right)),
     }
     for index in random_order(len(features), rng):
-        start, end, scale = segments[features[index]]
+        feature = features[index]
+        start, end, scale = segments[feature]
+        length = math.dist(start, end)
+        middle_x, middle_y = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
         for divisor in BAND_DIVISORS:
-            yield band_polygon(start, end, scale / divisor)
+            half_width = scale / divisor
+            reach = math.hypot(length / 2 + half_width, half_width)
+            inside = (
+                middle_x - reach >= -0.5
+                and middle_y - reach >= -0.5
+                and middle_x + reach <= width - 0.5
+                and middle_y + reach <= height - 0.5
+            )
+            area = (length + 2 * half_width) * 2 * half_width if inside else None
+            yield Candidate(feature, band_polygon(start, end, half_width), convex=True, area=area)
+
+
+def run_lengths(first: int, shortest: int) -> list[int]:
+    """The run lengths tried: ``first``, then halfway down to ``shortest`` again and again."""
+    lengths = [first]
+    while lengths[-1] > shortest:
+        lengths.append((lengths[-1] + shortest) // 2)
+    return lengths
+
+
+def run_candidates(outline: np.ndarray, rng: np.random.Generator) -> Iterator[Candidate]:
+    """Runs of consecutive outline points starting at every RUN_STEP-th point from the first and
+    ending before the outline closes: those of a random length in RUN_LENGTHS (scaled), then of the
+    lengths halfway down to the shortest (:func:`run_lengths`); for each length the largest polygon
+    first. The polygon of a run's points bounds its area from below."""
+    count = len(outline)
+    shortest, longest = scaled_sizes(RUN_LENGTHS, count)
+    first = shortest + int(rng.random() * (longest - shortest + 1))
+    windows = OutlineWindows(outline)
+    for length in run_lengths(first, shortest):
+        starts = np.arange(0, count - length + 1, RUN_STEP)
+        areas = windows.areas(length, starts)
+        order = np.argsort(-areas, kind="stable")
+        points = outline[starts[order, None] + np.arange(length)]
+        for window, area in zip(points, areas[order].tolist(), strict=True):
+            yield Candidate("run", window, area=area)
+
+
+def subset_candidates(outline: np.ndarray, rng: np.random.Generator) -> Iterator[Candidate]:
+    """Hulls of random outline points: the first points of one random order, SUBSET_SIZES (scaled),
+    largest first, each subset holding the next (so the smallest bounds the areas from below)."""
+    count = len(outline)
+    smallest, largest = scaled_sizes(SUBSET_SIZES, count)
+    order = rng.random(count).argsort()
+    least = polygon_area(convex_hull(outline[order[:smallest]]))
+    chain = object()
+    for size in range(largest, smallest - 1, -1):
+        yield Candidate("subset", outline[order[:size]], area=least, chain=chain)
+
+
+def half_candidates(outline: np.ndarray, rng: np.random.Generator) -> Iterator[Candidate]:
+    """The outline hull split by a line through its centroid at a random angle: the two half-faces
+    in random order."""
+    hull = convex_hull(outline)
+    if len(hull) < 3:
+        return
+    middle = centroid(hull)
+    angle = rng.random() * 2 * math.pi
+    for index in range(HALF_PARTS):
+        direction = angle + index * 2 * math.pi / HALF_PARTS
+        area, half = half_plane_part(hull, middle, (math.cos(direction), math.sin(direction)))
+        if len(half) >= 3:
+            yield Candidate("half", half, convex=True, area=area)
+
+
+_HULL_CANDIDATES = {"run": run_candidates, "subset": subset_candidates, "half": half_candidates}
 
 
 def hull_candidates(
-    landmarks: np.ndarray,
-    scheme: LandmarkScheme,
-    strategies: Sequence[str],
-    rng: np.random.Generator,
-    subset_tries: int = 4,
-) -> Iterator[np.ndarray]:
-    """Convex-hull regions of the scheme's face outline, strategies in random order.
-
-    run: consecutive outline points from a random start, a random length up to half the outline,
-    shortened until admissible; subset: hulls of random subsets; half: the outline hull split by a
-    random line through its centroid, both halves in random order.
-    """
-    outline = scheme.outline_points(landmarks)
-    count = len(outline)
+    landmarks: np.ndarray, scheme: LandmarkScheme, strategies: Sequence[str], rng: np.random.Generator
+) -> Iterator[Candidate]:
+    """Convex-hull regions of the scheme's face outline (its points rounded to whole pixels, as the
+    rasteriser rounds them), strategies in random order, each strategy's candidates in its own
+    order (see run_candidates, subset_candidates, half_candidates)."""
+    outline = np.rint(scheme.outline_points(landmarks)).astype(np.int32)
     for index in random_order(len(strategies), rng):
-        strategy = strategies[index]
-        if strategy == "run":
-            start = int(rng.random() * count)
-            longest = MIN_RUN + int(rng.random() * (count // 2 + 1 - MIN_RUN))
-            for length in range(longest, MIN_RUN - 1, -1):
-                yield convex_hull(outline[(start + np.arange(length)) % count])
-        elif strategy == "subset":
-            for _ in range(subset_tries):
-                size = MIN_RUN + int(rng.random() * (count // 2 + 1 - MIN_RUN))
-                yield convex_hull(outline[rng.random(count).argsort()[:size]])
-        else:
-            hull = convex_hull(outline)
-            angle = rng.random() * math.pi
-            centroid = hull.mean(axis=0).tolist()
-            for sign in (1.0, -1.0) if rng.random() < 0.5 else (-1.0, 1.0):
-                half = clip_half_plane(hull, centroid, (sign * math.cos(angle), sign * math.sin(angle)))
-                if len(half) >= 3:
-                    yield half
+        yield from _HULL_CANDIDATES[strategies[index]](outline, rng)
 
 
-def candidate_polygons(
+def face_candidates(
     landmarks: np.ndarray,
     scheme: LandmarkScheme,
     variant: str,
     rng: np.random.Generator,
+    height: int,
+    width: int,
     features: Sequence[str] = SENSORY_FEATURES,
     strategies: Sequence[str] = HULL_STRATEGIES,
-) -> Iterator[np.ndarray]:
-    """Candidates of the variant in preference order.
+    smallest: float = 0.0,
+) -> Iterator[Candidate]:
+    """Candidates of the variant in preference order: those whose part inside the (height, width)
+    image has an area of at least ``smallest`` (``min_area`` times :func:`face_area`).
 
     "random" with an outline tries one variant (each with probability 1/2) and then the other;
     without one it is "sensory".
@@ -155,6 +248,9 @@ def candidate_polygons(
             variants = ["sensory", "convex_hull"] if rng.random() < 0.5 else ["convex_hull", "sensory"]
     for name in variants:
         if name == "sensory":
-            yield from sensory_candidates(landmarks, scheme, features, rng)
+            candidates = sensory_candidates(landmarks, scheme, features, rng, height, width)
         else:
-            yield from hull_candidates(landmarks, scheme, strategies, rng)
+            candidates = hull_candidates(landmarks, scheme, strategies, rng)
+        for candidate in candidates:
+            if smallest <= 0 or candidate.covers(smallest, height, width):
+                yield candidate

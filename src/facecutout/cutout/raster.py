@@ -45,9 +45,15 @@ class Region:
         return full
 
 
-def rasterize(polygon: np.ndarray, height: int, width: int) -> Region | None:
-    """Fill a convex polygon (K, 2) of (x, y) points inside an image; None if nothing is inside."""
-    points = np.rint(polygon).astype(np.int32)
+def pixel_points(polygon: np.ndarray) -> np.ndarray:
+    """The polygon's vertices rounded to whole pixels, int32 (int32 vertices as they are)."""
+    return polygon if polygon.dtype == np.int32 else np.rint(polygon).astype(np.int32)
+
+
+def footprint(polygon: np.ndarray, height: int, width: int) -> Region | None:
+    """The pixels of an image that a convex polygon (K, 2) of (x, y) points fills, as a Region that
+    may cover none (None when its box misses the image)."""
+    points = pixel_points(polygon)
     left, top, box_width, box_height = cv2.boundingRect(points)
     x0, y0 = max(left, 0), max(top, 0)
     x1, y1 = min(left + box_width, width), min(top + box_height, height)
@@ -55,13 +61,22 @@ def rasterize(polygon: np.ndarray, height: int, width: int) -> Region | None:
         return None
     local = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
     cv2.fillConvexPoly(local, points - np.array([x0, y0], dtype=np.int32), 1)
-    if not cv2.countNonZero(local):
-        return None
     return Region(y0, x0, local.view(bool), points)
+
+
+def rasterize(polygon: np.ndarray, height: int, width: int) -> Region | None:
+    """Fill a convex polygon (K, 2) of (x, y) points inside an image; None if nothing is inside."""
+    region = footprint(polygon, height, width)
+    return region if region is not None and region.area else None
+
+
+def covered_count(region: Region, mask: np.ndarray) -> int:
+    """How many set pixels of ``mask`` (H, W uint8 0/1) the region covers."""
+    return cv2.countNonZero(cv2.bitwise_and(mask[region.window], region.mask.view(np.uint8)))
 
 
 def hull_vertices(polygon: np.ndarray) -> np.ndarray:
     """(V, 2) int64 (x, y) vertices of the convex hull of the polygon's rounded vertices, in the
     cyclic order that keeps the hull on the left of every edge (V = 1 or 2 for a point or a segment)."""
-    points = np.rint(polygon).astype(np.int32).reshape(-1, 2)
+    points = pixel_points(polygon).reshape(-1, 2)
     return cv2.convexHull(points, clockwise=False).reshape(-1, 2).astype(np.int64)

@@ -14,13 +14,14 @@ from typing import Any
 import numpy as np
 from albumentations.core.transforms_interface import DualTransform
 
-from facecutout.cutout.candidates import HULL_STRATEGIES, SENSORY_FEATURES
+from facecutout.cutout.candidates import DEFAULT_MIN_AREA, HULL_STRATEGIES, SENSORY_FEATURES, check_min_area
 from facecutout.cutout.fill import Fill, apply_fill, check_fill, resolve_fill
-from facecutout.cutout.functional import select_region
+from facecutout.cutout.functional import Cut, choose_cut
 from facecutout.cutout.manipulation import DEFAULT_DIFF_LEVEL, check_diff_level
 from facecutout.cutout.raster import Region
 from facecutout.cutout.schemes import PointCountError, check_scheme_name, known_counts
 from facecutout.cutout.selection import check_choices, check_variant
+from facecutout.cutout.statistics import CutStatistics
 from facecutout.cutout.validation import check_threshold
 from facecutout.errors import InvalidInputError
 
@@ -29,7 +30,9 @@ class FaceCutout(DualTransform):
     """Cut a landmark-guided face region that hides at most ``threshold`` of the manipulated region.
 
     Targets: image (changed); keypoints = the landmarks, mask = the diff (both read, unchanged);
-    bboxes pass through. Parameters as :func:`facecutout.face_cutout`, plus ``p``.
+    bboxes pass through. Parameters as :func:`facecutout.face_cutout`, plus ``p``. ``statistics``
+    (a :class:`facecutout.cutout.statistics.CutStatistics`) gathers the record of every call that
+    had landmarks; each DataLoader worker process counts in its own copy.
     """
 
     def __init__(
@@ -42,6 +45,7 @@ class FaceCutout(DualTransform):
         strategies: Sequence[str] = HULL_STRATEGIES,
         scheme: str | None = None,
         p: float = 0.5,
+        min_area: float = DEFAULT_MIN_AREA,
     ):
         super().__init__(p=p)
         self.variant = check_variant(variant)
@@ -51,6 +55,8 @@ class FaceCutout(DualTransform):
         self.features = check_choices(features, SENSORY_FEATURES, "features")
         self.strategies = check_choices(strategies, HULL_STRATEGIES, "strategies")
         self.scheme = check_scheme_name(scheme)
+        self.min_area = check_min_area(min_area)
+        self.statistics = CutStatistics()
 
     @property
     def targets(self) -> dict[str, Any]:
@@ -69,15 +75,13 @@ class FaceCutout(DualTransform):
             return None
         return np.asarray(keypoints)[:, :2]
 
-    def get_params_dependent_on_data(self, params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-        landmarks = self.landmarks_of(data)
-        if landmarks is None:
-            return self.without_landmarks()
+    def choose(self, image: np.ndarray, landmarks: np.ndarray, diff: np.ndarray | None) -> Cut:
+        """Choose the cut of ``image`` with this transform's settings and generator; record it."""
         try:
-            region = select_region(
-                data["image"],
+            cut = choose_cut(
+                image,
                 landmarks,
-                data.get("mask"),
+                diff,
                 variant=self.variant,
                 threshold=self.threshold,
                 rng=self.random_generator,
@@ -85,6 +89,7 @@ class FaceCutout(DualTransform):
                 features=self.features,
                 strategies=self.strategies,
                 scheme=self.scheme,
+                min_area=self.min_area,
             )
         except PointCountError as error:
             if not error.larger:
@@ -95,7 +100,30 @@ class FaceCutout(DualTransform):
                 "that a transform moves outside the image are dropped unless "
                 "KeypointParams(format='xy', remove_invisible=False)"
             ) from None
-        return {"region": region, "fill_seed": int(self.random_generator.integers(2**32))}
+        self.statistics.record(cut.record)
+        return cut
+
+    def cut(
+        self, image: np.ndarray, landmarks: np.ndarray, diff: np.ndarray | None, inplace: bool = False
+    ) -> tuple[np.ndarray, Cut]:
+        """Cut ``image`` outside a Compose (whatever ``p``): the cut image (``image`` itself when
+        ``inplace``) and the cut chosen."""
+        cut = self.choose(image, landmarks, diff)
+        fill_seed = self._fill_seed()
+        if not inplace:
+            return self.apply(image, region=cut.region, fill_seed=fill_seed), cut
+        self._fill(image, cut.region, fill_seed)
+        return image, cut
+
+    def get_params_dependent_on_data(self, params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+        landmarks = self.landmarks_of(data)
+        if landmarks is None:
+            return self.without_landmarks()
+        cut = self.choose(data["image"], landmarks, data.get("mask"))
+        return {"region": cut.region, "record": cut.record, "fill_seed": self._fill_seed()}
+
+    def _fill_seed(self) -> int:
+        return int(self.random_generator.integers(2**32))
 
     def without_landmarks(self) -> dict[str, Any]:
         """The parameters when no landmarks are known: an error here (subclasses may pass the image)."""
@@ -107,13 +135,19 @@ class FaceCutout(DualTransform):
     def apply(
         self, img: np.ndarray, region: Region | None = None, fill_seed: int = 0, **params: Any
     ) -> np.ndarray:
-        fill = resolve_fill(self.fill, img)
         if region is None:
+            resolve_fill(self.fill, img)
             return img
         output = img.copy()
-        rng = np.random.default_rng(fill_seed) if isinstance(fill, str) else None
-        apply_fill(output, region, fill, rng)  # type: ignore[arg-type]
+        self._fill(output, region, fill_seed)
         return output
+
+    def _fill(self, image: np.ndarray, region: Region | None, fill_seed: int) -> None:
+        """Fill ``region`` of ``image`` in place (check the fill against the image either way)."""
+        fill = resolve_fill(self.fill, image)
+        if region is not None:
+            rng = np.random.default_rng(fill_seed) if isinstance(fill, str) else None
+            apply_fill(image, region, fill, rng)  # type: ignore[arg-type]
 
     def apply_to_mask(self, mask: np.ndarray, **params: Any) -> np.ndarray:
         return mask
@@ -128,4 +162,4 @@ class FaceCutout(DualTransform):
         return bboxes
 
     def get_transform_init_args_names(self) -> tuple[str, ...]:
-        return ("variant", "threshold", "fill", "diff_level", "features", "strategies", "scheme")
+        return ("variant", "threshold", "fill", "diff_level", "features", "strategies", "min_area", "scheme")

@@ -1,12 +1,14 @@
-"""The training augmentation: the paper's pipeline in albumentations 2.x, then the cutout step.
+"""The training augmentation: the cutout step on the crop as read, then the paper's pipeline.
 
-Order: JPEG 60-100, Gaussian noise, blur, horizontal flip, isotropic resize (longest side to the
+The cutout step (Face-Cutout, random erasing or coarse dropout) comes first, as in the paper's code,
+so Face-Cutout measures its candidates against the fake's manipulated region in the crop's own frame
+and neither the landmarks nor the diff go through the geometric transforms. The paper's pipeline
+follows: JPEG 60-100, Gaussian noise, blur, horizontal flip, isotropic resize (longest side to the
 input size, random interpolation) + centred constant pad, brightness/contrast | FancyPCA | HSV,
-ToGray, shift-scale-rotate (Affine). The cutout step (Face-Cutout, random erasing or coarse
-dropout) comes last, on the final-size image, so the region it cuts is the one the network sees.
-The cutout transform's own probability ``p`` decides whether a face is cut; for Face-Cutout it is
-drawn before anything is read, so the landmarks and a fake's diff are read (and moved through the
-geometric transforms) only for faces that will be cut.
+ToGray, shift-scale-rotate (Affine). The cutout transform's own probability ``p`` decides whether a
+face is cut; for Face-Cutout it is drawn before anything is read, so the landmarks and a fake's diff
+are read only for faces that will be cut. In the on-device mode Face-Cutout only chooses the faces:
+their landmarks and diff go through the pipeline with the image, for the training step to cut.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import albumentations as A
 import cv2
 import numpy as np
 
+from facecutout.cutout.candidates import DEFAULT_MIN_AREA
 from facecutout.cutout.fill import Fill
-from facecutout.cutout.raster import Region
+from facecutout.cutout.functional import Cut
+from facecutout.cutout.manipulation import binarize_diff
 from facecutout.cutout.transform import FaceCutout
 from facecutout.errors import InvalidInputError
 
@@ -93,6 +97,7 @@ class CutoutSettings:
     threshold: float = 0.3
     fill: Fill = 0
     diff_level: int = 40
+    min_area: float = DEFAULT_MIN_AREA
 
 
 def cutout_transform(settings: CutoutSettings) -> A.BasicTransform | None:
@@ -105,6 +110,7 @@ def cutout_transform(settings: CutoutSettings) -> A.BasicTransform | None:
             fill=settings.fill,
             diff_level=settings.diff_level,
             p=settings.p,
+            min_area=settings.min_area,
         )
     if name == "random_erasing":
         return A.Erasing(fill=settings.fill, p=settings.p)
@@ -121,25 +127,34 @@ def cutout_transform(settings: CutoutSettings) -> A.BasicTransform | None:
 
 @dataclass(frozen=True)
 class CutInputs:
-    """What Face-Cutout reads of a face: its landmarks (N, 2) and, for a fake, its diff (H, W)."""
+    """What Face-Cutout reads of a face: its landmarks (N, 2) and, for a fake, its manipulated region
+    (H, W) bool (or the grey diff it comes from)."""
 
     landmarks: np.ndarray
-    diff: np.ndarray | None
+    manipulated: np.ndarray | None
 
 
 @dataclass
 class Augmented:
-    """One augmented face: image (size, size, 3) uint8; for a face chosen for Face-Cutout, its moved
-    landmarks and diff, and (when cut here) the Face-Cutout region that was cut."""
+    """One augmented face: image (size, size, 3) uint8, and what Face-Cutout did to it.
+
+    ``drawn``: Face-Cutout's coin came up; ``cut``: its choice in the crop as read, with its record
+    (None when it did not cut here: coin down, no landmarks or diff, or the on-device mode). With
+    ``track`` (or in the on-device mode, for a drawn face) ``landmarks`` and ``manipulated`` (bool)
+    are those moved with the image, and ``region`` (with ``track``) the cut pixels, moved with it
+    too (None when nothing was cut).
+    """
 
     image: np.ndarray
+    drawn: bool = False
+    cut: Cut | None = None
     landmarks: np.ndarray | None = None
-    diff: np.ndarray | None = None
-    region: Region | None = None
+    manipulated: np.ndarray | None = None
+    region: np.ndarray | None = None
 
 
 class TrainTransform:
-    """The paper's pipeline, then the cutout step, drawn and applied once per face.
+    """The cutout step, then the paper's pipeline, drawn and applied once per face.
 
     ``cut_inputs`` (a callable given per face) reads the landmarks and diff when Face-Cutout's coin
     comes up; it returns None for a face that cannot be cut (no landmarks, or a fake without its
@@ -162,23 +177,44 @@ class TrainTransform:
             self.cutout.set_random_seed(seed + 1)
 
     def __call__(
-        self, image: np.ndarray, cut_inputs: Callable[[], CutInputs | None] | None = None
+        self,
+        image: np.ndarray,
+        cut_inputs: Callable[[], CutInputs | None] | None = None,
+        track: bool = False,
     ) -> Augmented:
-        """Augment one face (Face-Cutout needs ``cut_inputs``; without it the face is not cut)."""
-        cut = self.cutout is not None and self.cutout.should_apply()
-        inputs = cut_inputs() if cut and self.face_cutout and cut_inputs is not None else None
-        cut = cut and (inputs is not None or not self.face_cutout)
-        data: dict = {"image": image}
-        if inputs is not None:
-            data["keypoints"] = inputs.landmarks
-            if inputs.diff is not None:
-                data["mask"] = inputs.diff
-        data = self.pipeline(**data)
-        moved = np.asarray(data["keypoints"], np.float32)[:, :2] if inputs is not None else None
-        augmented = Augmented(data["image"], moved, data.get("mask"))
-        if cut and not self.on_device:
-            data = self.cutout(**data, force_apply=True)
-            augmented.image = data["image"]
-            region = self.cutout.get_applied_params().get("region")
-            augmented.region = region if isinstance(region, Region) else None
-        return augmented
+        """Augment one face (Face-Cutout needs ``cut_inputs``; without it the face is not cut). The
+        cut is made in ``image`` itself: pass a crop read for this item.
+
+        ``track``: also move the landmarks, the diff and the cut region with the image (to see
+        the cut as the network sees it; the on-device mode always moves a drawn face's landmarks
+        and diff).
+        """
+        drawn = self.cutout is not None and self.cutout.should_apply()
+        if not self.face_cutout:
+            if drawn:
+                image = self.cutout(image=image, force_apply=True)["image"]
+            return Augmented(self.pipeline(image=image)["image"], drawn)
+        inputs = cut_inputs() if drawn and cut_inputs is not None else None
+        cut = None
+        if inputs is not None and not self.on_device:
+            image, cut = self.cutout.cut(image, inputs.landmarks, inputs.manipulated, inplace=True)
+        if inputs is None or not (track or self.on_device):
+            return Augmented(self.pipeline(image=image)["image"], drawn, cut)
+        region = None if cut is None else cut.region
+        shape = image.shape[:2]
+        manipulated = inputs.manipulated
+        if manipulated is not None and manipulated.dtype != np.bool_:
+            manipulated = binarize_diff(manipulated, level=self.settings.diff_level)
+        masks = [np.zeros(shape, np.uint8) if manipulated is None else manipulated.view(np.uint8)]
+        if region is not None:
+            masks.append(region.full_mask(*shape).view(np.uint8))
+        data = self.pipeline(image=image, keypoints=inputs.landmarks, masks=masks)
+        moved = [np.asarray(mask).astype(bool) for mask in data["masks"]]
+        return Augmented(
+            data["image"],
+            drawn,
+            cut,
+            np.asarray(data["keypoints"], np.float32)[:, :2],
+            moved[0] if manipulated is not None else None,
+            moved[1] if region is not None else None,
+        )

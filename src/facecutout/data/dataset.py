@@ -9,10 +9,10 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, default_collate
 
-from facecutout.cutout.manipulation import binarize_diff
 from facecutout.cutout.schemes import resolve_scheme
 from facecutout.data.augment import CutInputs, TrainTransform, eval_transform
-from facecutout.data.diffs import load_diff
+from facecutout.data.cut_records import item_fields
+from facecutout.data.manipulated import ManipulatedCache, load_manipulated
 from facecutout.data.points import load_landmarks
 from facecutout.data.table import Sample
 from facecutout.fileio import read_rgb
@@ -27,12 +27,15 @@ class FaceCropDataset(Dataset):
     """Rows of the table as model inputs.
 
     Each item holds ``image`` (3, S, S) uint8, ``label`` (float) and ``index``. In training mode
-    a face that Face-Cutout chooses reads its landmarks and (fakes) its diff, so the cut respects
-    the manipulated region; fakes without a diff are not cut. With ``with_masks`` an item also holds
-    ``landmarks`` (N, 2) float32 (zeros when not to be cut), ``has_landmarks`` (True when the face
-    is to be cut: Face-Cutout chose it and its landmarks and, for fakes, diff are known),
-    ``manipulated`` (S, S) bool = moved diff >= level (all False for reals and uncut faces) and
-    ``region`` (S, S) bool, the pixels Face-Cutout cut.
+    a face that Face-Cutout chooses reads its landmarks (each file once per process: ``landmarks``
+    keeps them, a few hundred bytes each) and (fakes) its manipulated region (diff >= ``diff_level``,
+    kept packed by ``cache`` when given), so the cut respects it; fakes without a diff are not cut.
+    A training item also holds what Face-Cutout did (:func:`facecutout.data.cut_records.item_fields`).
+    With ``with_masks`` it also holds, moved with the image: ``landmarks`` (N, 2) float32 (zeros
+    when not to be cut), ``has_landmarks`` (True when the face is to be cut: Face-Cutout chose it
+    and its landmarks and, for fakes, diff are known), ``manipulated`` (S, S) bool = moved diff >=
+    level (all False for reals and uncut faces) and ``region`` (S, S) bool, the pixels Face-Cutout
+    cut.
     """
 
     def __init__(
@@ -42,6 +45,7 @@ class FaceCropDataset(Dataset):
         transform: TrainTransform | None = None,
         with_masks: bool = False,
         diff_level: int = 40,
+        cache: ManipulatedCache | None = None,
     ):
         self.samples = list(samples)
         self.size = size
@@ -49,6 +53,8 @@ class FaceCropDataset(Dataset):
         self.evaluation = eval_transform(size)
         self.with_masks = with_masks
         self.diff_level = diff_level
+        self.cache = cache
+        self.landmarks: dict[Path, np.ndarray] = {}
         self._seeded_with: int | None = None
 
     def __len__(self) -> int:
@@ -72,8 +78,16 @@ class FaceCropDataset(Dataset):
             item["image"] = image_tensor(self.evaluation(image=image)["image"])
             return item
         self._reseed()
-        augmented = self.transform(image, lambda: cut_inputs(sample, image))
+        augmented = self.transform(
+            image,
+            lambda: cut_inputs(sample, image, self.diff_level, self.cache, self.landmarks),
+            track=self.with_masks,
+        )
         item["image"] = image_tensor(augmented.image)
+        if self.transform.face_cutout:
+            pending = self.transform.on_device and augmented.landmarks is not None
+            record = None if augmented.cut is None else augmented.cut.record
+            item.update(item_fields(augmented.drawn, record, pending))
         if self.with_masks:
             shape = augmented.image.shape[:2]
             points = augmented.landmarks
@@ -81,28 +95,49 @@ class FaceCropDataset(Dataset):
             item["landmarks"] = torch.from_numpy(
                 points if points is not None else np.zeros((5, 2), np.float32)
             )
-            manipulated = (
-                binarize_diff(augmented.diff, level=self.diff_level)
-                if augmented.diff is not None
-                else np.zeros(shape, dtype=bool)
+            manipulated = augmented.manipulated
+            item["manipulated"] = torch.from_numpy(
+                manipulated if manipulated is not None else np.zeros(shape, dtype=bool)
             )
-            item["manipulated"] = torch.from_numpy(manipulated)
             region = augmented.region
-            item["region"] = torch.from_numpy(
-                region.full_mask(*shape) if region is not None else np.zeros(shape, dtype=bool)
-            )
+            item["region"] = torch.from_numpy(region if region is not None else np.zeros(shape, dtype=bool))
         return item
 
 
-def cut_inputs(sample: Sample, image: np.ndarray) -> CutInputs | None:
-    """The landmarks and (fakes) diff of a face to cut; None when it cannot be cut: no landmarks, or a
-    fake without its diff (unconstrained, the cut could hide the manipulation)."""
+def cut_inputs(
+    sample: Sample,
+    image: np.ndarray,
+    level: int,
+    cache: ManipulatedCache | None = None,
+    landmarks: dict[Path, np.ndarray] | None = None,
+) -> CutInputs | None:
+    """The landmarks and (fakes) manipulated region (diff >= ``level``, through ``cache`` when
+    given) of a face to cut; None when it cannot be cut: no landmarks, or a fake without a diff
+    (unconstrained, the cut could hide the manipulation). ``landmarks`` keeps the landmark files
+    read so far (read-only arrays), so each is read once per process."""
     if sample.landmarks is None:
         return None
-    diff = load_diff(sample, image) if sample.label == 1 else None
-    if sample.label == 1 and diff is None:
-        return None
-    return CutInputs(load_landmarks(sample.landmarks), diff)
+    manipulated = None
+    if sample.label == 1:
+        if cache is not None:
+            manipulated = cache.load(sample, image)
+        else:
+            manipulated = load_manipulated(sample, image, level)
+        if manipulated is None:
+            return None
+    return CutInputs(remembered_landmarks(sample.landmarks, landmarks), manipulated)
+
+
+def remembered_landmarks(path: Path, landmarks: dict[Path, np.ndarray] | None) -> np.ndarray:
+    """The landmarks of ``path``, from ``landmarks`` when it holds them (read and kept otherwise)."""
+    if landmarks is None:
+        return load_landmarks(path)
+    points = landmarks.get(path)
+    if points is None:
+        points = load_landmarks(path)
+        points.flags.writeable = False
+        landmarks[path] = points
+    return points
 
 
 def collate_faces(items: list[dict]) -> dict:

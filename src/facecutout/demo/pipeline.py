@@ -180,6 +180,37 @@ def ablation_step(settings: DemoSettings, data: TrainingData, steps: Steps, repo
             *((f"ROC {name}", plot) for name, plot in outputs.roc_plots.items()),
         ),
     )
+    cuts = cut_statistics_text(results)
+    if cuts:
+        report.add("What Face-Cutout did", cuts)
+
+
+def cut_statistics_text(results: list) -> str:
+    """The cut statistics of the last epoch of the first Face-Cutout run, from its training log
+    (empty when no run logged them)."""
+    import pandas as pd
+
+    from facecutout.cutout.statistics import markdown_table, rows_from_metrics
+
+    for result in results:
+        log = result.train_log_path
+        if result.method != "face_cutout" or log is None or not log.is_file():
+            continue
+        table = pd.read_csv(log)
+        if "cutout/faces" not in table.columns:
+            continue
+        last = table.dropna(subset=["cutout/faces"]).iloc[-1]
+        values = {name: float(last[name]) for name in table.columns if name.startswith("cutout/")}
+        rows = rows_from_metrics({name: value for name, value in values.items() if value == value})
+        faces, drawn, skipped = (int(last[f"cutout/{name}"]) for name in ("faces", "drawn", "skipped"))
+        return (
+            f"Run `{result.method}` seed {result.seed}, last training epoch: {faces} faces, "
+            f"{drawn} drawn for a cut (p), {skipped} of them without "
+            "landmarks or diff. Per variant and part cut: calls, cuts, calls with no admissible candidate, "
+            "and the 10th / 50th / 90th percentiles of the share of the face cut and of the manipulated "
+            "region M hidden (fakes only).\n\n" + markdown_table(rows)
+        )
+    return ""
 
 
 def run_demo(settings: DemoSettings) -> Path:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from facecutout.cutout import HULL_STRATEGIES, SENSORY_FEATURES, resolve_scheme
+from facecutout.cutout.candidates import DEFAULT_MIN_AREA
 from facecutout.cutout.fill import Fill
 from facecutout.cutout.manipulation import DEFAULT_DIFF_LEVEL
 from facecutout.cutout.selection import check_variant
@@ -46,8 +47,11 @@ class DetectingFaceCutout(FaceCutout):
         features: Sequence[str] = SENSORY_FEATURES,
         strategies: Sequence[str] = HULL_STRATEGIES,
         p: float = 0.5,
+        min_area: float = DEFAULT_MIN_AREA,
     ):
-        super().__init__(variant, threshold, fill, diff_level, features, strategies, None, p)
+        super().__init__(
+            variant, threshold, fill, diff_level, features, strategies, scheme=None, p=p, min_area=min_area
+        )
         check_variant(variant, resolve_scheme(detector_num_points(detector)))
         self.detector = detector
         self.stats = DetectionStats()

@@ -8,6 +8,7 @@ import lightning as L
 import torch
 import torch.nn.functional as F
 
+from facecutout.data.cut_records import TrainingCuts
 from facecutout.model.backbone import create_backbone
 from facecutout.model.config import TrainConfig
 from facecutout.model.metrics import METRIC_KEYS, compute_metrics
@@ -42,6 +43,7 @@ class DeepfakeClassifier(L.LightningModule):
         self.device_cutout = self._device_cutout() if self.config.data.cutout_on_device else None
         self._val_scores: list[torch.Tensor] = []
         self._val_labels: list[torch.Tensor] = []
+        self._cuts = TrainingCuts(self.config.data.cutout_variant)
 
     def _device_cutout(self) -> torch.nn.Module | None:
         if self.config.data.augmentation != "face_cutout":
@@ -60,6 +62,7 @@ class DeepfakeClassifier(L.LightningModule):
 
     def training_step(self, batch: dict, batch_idx: int) -> torch.Tensor:
         images, labels = batch["image"], batch["label"].float()
+        self._cuts.add_batch(batch)
         if self.device_cutout is not None:
             from facecutout.model.device_cutout import apply_device_cutout
 
@@ -68,6 +71,18 @@ class DeepfakeClassifier(L.LightningModule):
         loss = F.binary_cross_entropy_with_logits(logits, clip_targets(labels, self.config.optim.label_clip))
         self.log("train_loss", loss, on_step=True, on_epoch=True, prog_bar=True, batch_size=len(labels))
         return loss
+
+    def on_train_epoch_end(self) -> None:
+        """Log what Face-Cutout did this epoch (counts, and quantiles per variant and part)."""
+        from facecutout.model.epoch_cuts import gather_cuts
+
+        cuts, self._cuts = self._cuts, TrainingCuts(self.config.data.cutout_variant)
+        if self.device_cutout is not None:
+            cuts.statistics.merge(self.device_cutout.statistics)
+            self.device_cutout.statistics.reset()
+        cuts = gather_cuts(cuts)
+        if cuts.faces:
+            self.log_dict(cuts.metrics())
 
     def on_validation_epoch_start(self) -> None:
         self._val_scores.clear()

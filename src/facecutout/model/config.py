@@ -8,6 +8,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, StrictInt
 
+from facecutout.cutout.candidates import DEFAULT_MIN_AREA
 from facecutout.data.augment import AUGMENTATIONS
 from facecutout.data.layout import DEFAULT_LANDMARK_FOLDER
 from facecutout.errors import InvalidInputError
@@ -35,7 +36,9 @@ class DataConfig(ConfigModel):
     cutout_variant: str = "random"
     cutout_threshold: float = 0.3
     cutout_fill: float | str = Field(0.0, union_mode="left_to_right")
+    cutout_min_area: float = Field(DEFAULT_MIN_AREA, ge=0.0, le=1.0)
     diff_level: StrictInt = 40
+    cache_manipulated: bool = True
     cutout_on_device: bool = False
 
 

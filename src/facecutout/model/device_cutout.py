@@ -21,6 +21,7 @@ def build_device_cutout(config: DataConfig) -> torch.nn.Module:
         variant=config.cutout_variant,
         threshold=config.cutout_threshold,
         fill=config.cutout_fill,
+        min_area=config.cutout_min_area,
         p=1.0,  # the data workers' FaceCutout chose the faces to cut (has_landmarks)
         inplace=True,  # it cuts a gathered copy of the batch's images
     )

@@ -84,3 +84,27 @@ class PreprocessConfig(ConfigModel):
             relevant.update({option: values[option] for option in STAGE_OPTIONS[name]})
         text = json.dumps(relevant, sort_keys=True, default=list)
         return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+class RayConfig(ConfigModel):
+    """Where and how ``--executor ray`` runs.
+
+    Attributes:
+        address: the Ray cluster to join (None: the one ``RAY_ADDRESS`` names, else a new local
+            instance on this machine).
+        cpus: CPUs of a new local instance (None: all of this machine's); not with ``address``.
+        gpus_per_actor: GPU share of each face-detection actor, fractions allowed (None: 1 when the
+            cluster has GPUs, else 0: detection actors on the CPU).
+        detectors: face-detection actors (None: as many as the GPUs allow at ``gpus_per_actor``;
+            on the CPU, one per ``CPU_PER_DETECTOR`` CPUs of the cluster, at least one).
+        retries: how often Ray retries a unit that raised or whose worker died before it counts
+            as failed.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    address: str | None = None
+    cpus: StrictInt | None = Field(None, ge=1)
+    gpus_per_actor: float | None = Field(None, ge=0.0)
+    detectors: StrictInt | None = Field(None, ge=1)
+    retries: StrictInt = Field(3, ge=0)

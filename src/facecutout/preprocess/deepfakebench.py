@@ -20,12 +20,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from facecutout.data.folds import fold_summary, leakage_problems
 from facecutout.data.layout import COLUMNS, IDENTITY, PATH_COLUMNS, DatasetLayout, assign_folds, write_csv
 from facecutout.errors import DataError
 from facecutout.fileio import atomic_write_bytes
+from facecutout.preprocess.balance import folds_report
 from facecutout.preprocess.identity import identity_groups
-from facecutout.preprocess.report import FoldCounts, FoldsReport
+from facecutout.preprocess.report import FoldsReport
 from facecutout.schema import ReportModel
 from facecutout.sources.base import FAKE, REAL, VideoRecord
 from facecutout.sources.deepfakebench import BenchFrame, BenchVideo, read_deepfakebench
@@ -82,8 +82,8 @@ def held_out(videos: list[BenchVideo]) -> set[str]:
 
 def dataset_table(
     videos: list[BenchVideo], frames: int | None, folds: int, holdout_test: bool
-) -> tuple[pd.DataFrame, dict[str, int]]:
-    """The CSV rows of one dataset's videos, and the counts for its report."""
+) -> tuple[pd.DataFrame, dict[str, int], dict[str, str]]:
+    """The CSV rows of one dataset's videos, the counts for its report, and each video's identity group."""
     records, orphans = _records(videos)
     groups = identity_groups(records, {}, threshold=0.0)
     chosen = {video.video: chosen_frames(video.frames, frames) for video in videos}
@@ -120,10 +120,8 @@ def dataset_table(
         "rows_without_landmarks": int((table["landmarks_path"] == "").sum()),
         "fake_rows_with_mask": int((fakes["mask_path"] != "").sum()),
         "fake_rows_without_mask": int((fakes["mask_path"] == "").sum()),
-        "groups": len(set(groups.values())),
-        "largest_group_videos": max(Counter(groups.values()).values(), default=0),
     }
-    return table, counts
+    return table, counts, groups
 
 
 def convert_deepfakebench(
@@ -145,7 +143,7 @@ def convert_deepfakebench(
     for dataset, videos in read_deepfakebench(json_path, base, compression).items():
         if not videos:
             raise DataError(f"{json_path}: dataset {dataset!r} lists no video with frames")
-        table, counts = dataset_table(videos, frames, folds, holdout_test)
+        table, counts, groups = dataset_table(videos, frames, folds, holdout_test)
         layout = DatasetLayout(Path(out), dataset)
         layout.root.mkdir(parents=True, exist_ok=True)
         write_csv(layout.csv, table)
@@ -161,13 +159,7 @@ def convert_deepfakebench(
             rows_without_landmarks=counts["rows_without_landmarks"],
             fake_rows_with_mask=counts["fake_rows_with_mask"],
             fake_rows_without_mask=counts["fake_rows_without_mask"],
-            folds=FoldsReport(
-                groups=counts["groups"],
-                largest_group_videos=counts["largest_group_videos"],
-                rows=len(table),
-                per_fold={fold: FoldCounts(**values) for fold, values in fold_summary(table).items()},
-                leakage_problems=leakage_problems(table),
-            ),
+            folds=folds_report(dataset, table, groups, folds, cluster_distance=None),
         )
         atomic_write_bytes(layout.report, report.to_json())
         reports.append(report)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import cv2
 import numpy as np
 
-from facecutout.landmarks import Face, get_detector
+from facecutout.landmarks import Face
 from facecutout.preprocess.config import PreprocessConfig
 from facecutout.preprocess.markers import skipped
 from facecutout.sources import VideoRecord
@@ -43,10 +44,21 @@ def detection_size(width: int, height: int, max_side: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def detect_boxes(
+@dataclass(frozen=True)
+class DetectionInput:
+    """The frames of one original, decoded and resized for the detector: one detector batch."""
+
+    indices: list[int]
+    images: list[np.ndarray]
+    scale: tuple[float, float]
+    missing: int
+
+
+def detection_input(
     record: VideoRecord, frames_marker: dict[str, Any], config: PreprocessConfig
-) -> dict[str, Any]:
-    """The faces marker of one original video: boxes per decoded frame."""
+) -> DetectionInput | dict[str, Any]:
+    """Decode the sampled frames of one original and resize them for detection (the CPU half of the
+    faces stage); a skipped marker when the video cannot be read or its frame size changes."""
     signature = config.signature("faces")
     try:
         frames = read_frames(record.path, frames_marker["frames"])
@@ -54,7 +66,6 @@ def detect_boxes(
         return skipped(signature, error.reason, str(error))
     width, height = frames_marker["size"]
     size = detection_size(width, height, config.detect_max_side)
-    scale = (size[0] / width, size[1] / height)
     indices = sorted(frames)
     images = []
     for index in indices:
@@ -66,20 +77,29 @@ def detect_boxes(
         if size != (width, height):
             frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
         images.append(np.ascontiguousarray(frame))
-    detector = get_detector(config.detector, device=config.device)
-    detections = detector.detect_batch(images)
+    missing = len(set(frames_marker["frames"]) - set(indices))
+    return DetectionInput(indices, images, (size[0] / width, size[1] / height), missing)
+
+
+def faces_marker(
+    record: VideoRecord,
+    batch: DetectionInput,
+    detections: list[list[Face]],
+    config: PreprocessConfig,
+) -> dict[str, Any]:
+    """The faces marker of one original from the detector's output on its batch."""
+    signature = config.signature("faces")
     boxes = {
-        str(index): select_faces(faces, config, scale)
-        for index, faces in zip(indices, detections, strict=True)
+        str(index): select_faces(faces, config, batch.scale)
+        for index, faces in zip(batch.indices, detections, strict=True)
     }
-    missing = sorted(set(frames_marker["frames"]) - set(indices))
     faces_found = sum(len(value) for value in boxes.values())
     marker = {
         "signature": signature,
         "status": "done",
         "boxes": boxes,
-        "decoded": len(indices),
-        "frames_missing": len(missing),
+        "decoded": len(batch.indices),
+        "frames_missing": batch.missing,
         "frames_without_face": sum(1 for value in boxes.values() if not value),
         "faces": faces_found,
     }

@@ -12,14 +12,19 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from facecutout.data.folds import fold_summary, leakage_problems
 from facecutout.data.layout import COLUMNS, IDENTITY, DatasetLayout, assign_folds, crop_name, write_csv
 from facecutout.errors import DataError
 from facecutout.fileio import atomic_write_bytes
+from facecutout.preprocess.balance import folds_report
 from facecutout.preprocess.config import STAGES, PreprocessConfig
 from facecutout.preprocess.identity import identity_groups
 from facecutout.preprocess.markers import read_marker, remove_stale_temporaries
-from facecutout.preprocess.report import FoldsReport, MergeReport, Skip, SourceCounts, StageReport
+from facecutout.preprocess.report import (
+    MergeReport,
+    Skip,
+    SourceCounts,
+    StageReport,
+)
 from facecutout.sources import FAKE, REAL, SourceListing, VideoRecord
 
 logger = logging.getLogger(__name__)
@@ -100,10 +105,8 @@ def _stage_report(
         if marker["status"] == "done":
             outcome["done"] += 1
         else:
-            outcome[f"skipped:{marker['reason']}"] += 1
-            skips.append(
-                Skip(video=record.video, stage=stage, reason=marker["reason"], detail=marker["detail"])
-            )
+            outcome[f"{marker['status']}:{marker['reason']}"] += 1
+            skips.append(skip_of(record.video, stage, marker))
         for key, name in STAGE_COUNTS.get(stage, {}).items():
             counts[name] += int(marker.get(key, 0))
         if stage == "frames" and marker["status"] == "done":
@@ -119,6 +122,14 @@ def _stage_report(
         videos=len(records), outcomes=dict(sorted(outcome.items())), counts=dict(sorted(counts.items()))
     )
     return report, markers
+
+
+def skip_of(video: str, stage: str, marker: dict) -> Skip:
+    """The report's entry for a video a stage skipped, or whose unit failed (even after retries)."""
+    if marker["status"] == "failed":
+        detail = f"{marker['detail']} ({marker.get('attempts', 1)} attempt(s); the next run retries it)"
+        return Skip(video=video, stage=stage, reason=f"failed:{marker['reason']}", detail=detail)
+    return Skip(video=video, stage=stage, reason=marker["reason"], detail=marker["detail"])
 
 
 def build_table(
@@ -172,8 +183,8 @@ def merge(
     not_run = stages["frames"].outcomes.get("not_run", 0)
     if not_run and not allow_partial:
         raise DataError(
-            f"{not_run} video(s) of {listing.dataset} were never processed (a shard not run yet, or a unit "
-            "that failed: see the log); run the missing shards or rerun, or merge with --allow-partial"
+            f"{not_run} video(s) of {listing.dataset} were never processed (a shard not run yet, or a run "
+            "interrupted); run the missing shards or rerun, or merge with --allow-partial"
         )
     embeddings = {}
     for record in listing.originals():
@@ -193,7 +204,6 @@ def merge(
     for path in (layout.csv, layout.report):
         remove_stale_temporaries(path.parent, prefix=f".{path.name}.")
     write_csv(layout.csv, table)
-    problems = leakage_problems(table)
     report = MergeReport(
         dataset=listing.dataset,
         csv=layout.csv.name,
@@ -204,13 +214,7 @@ def merge(
             skipped=dict(sorted(Counter(skip.reason for skip in listing.skips).items())),
         ),
         stages=stages,
-        folds=FoldsReport(
-            groups=len(set(groups.values())),
-            largest_group_videos=max(Counter(groups.values()).values(), default=0),
-            rows=len(table),
-            per_fold=fold_summary(table),
-            leakage_problems=problems,
-        ),
+        folds=folds_report(listing.dataset, table, groups, config.folds, config.cluster_distance),
         skips=sorted(skips, key=lambda item: (item.stage, item.video)),
     )
     atomic_write_bytes(layout.report, report.to_json())

@@ -41,13 +41,23 @@ class FoldCounts(ReportModel):
     fake_rows: int
 
 
+class FoldShare(ReportModel):
+    """One fold's share of the CSV's videos and of its fake videos (0..1)."""
+
+    videos: float
+    fakes: float
+
+
 class FoldsReport(ReportModel):
-    """The identity groups, the folds and what the leakage check found in the CSV."""
+    """The identity groups, the folds, how balanced they are and what the leakage check found."""
 
     groups: int
     largest_group_videos: int
+    largest_group_share: float
     rows: int
     per_fold: dict[str, FoldCounts]
+    shares: dict[str, FoldShare]
+    balance_warnings: list[str]
     leakage_problems: list[str]
 
 

@@ -1,130 +1,56 @@
-"""Run the per-video stages over a dataset: resumable, in worker processes, one shard of the videos.
+"""Run the per-video stages over a dataset: resumable, streaming, one shard of the videos.
 
-Each stage hands out units of work (a video, an original, or an original with its fakes), skips
-units whose marker already carries the current signature, and writes a unit's marker after its
-files. A unit that raises is logged, counted as failed in this run and retried by the next run.
+Each family (an original and its fakes) moves through the stages on its own: its crops start as
+soon as its faces are done, while other families are still at their frames. Units whose marker
+already carries the current signature are skipped; each unit writes its marker after its files.
+A unit that fails (after the executor's retries) gets a "failed" marker: the report names it with
+its reason, and the next run retries it. One progress bar covers the shard.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
-import multiprocessing
-import os
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
 from facecutout.data.layout import DatasetLayout
 from facecutout.preprocess.config import STAGES, PreprocessConfig
-from facecutout.preprocess.crops import crop_family
-from facecutout.preprocess.diffs import fake_diffs
-from facecutout.preprocess.faces import detect_boxes
-from facecutout.preprocess.frames import probe_video
-from facecutout.preprocess.identity import embed_original
-from facecutout.preprocess.landmark_points import crop_landmarks
-from facecutout.preprocess.markers import read_marker, remove_stale_temporaries, write_marker
+from facecutout.preprocess.executor import UnitExecutor, UnitResult
+from facecutout.preprocess.markers import write_marker
+from facecutout.preprocess.planning import LEVELS, MarkerCache, family_units
 from facecutout.preprocess.report import StageRun
 from facecutout.preprocess.sharding import shard_of
-from facecutout.preprocess.workers import init_worker
-from facecutout.sources import SourceListing, VideoRecord
+from facecutout.preprocess.units import Family, Unit, unit_videos
+from facecutout.sources import SourceListing
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class StageContext:
-    """What every unit of work needs; pickled to the worker processes."""
+@dataclass
+class _Progress:
+    """Where one family stands: its current level and how many of that level's units are unfinished."""
 
-    config: PreprocessConfig
-    layout: DatasetLayout
-    identities_needed: bool
-
-
-def _done(marker: dict | None) -> bool:
-    return marker is not None and marker.get("status") == "done"
+    family: Family
+    level: int = -1
+    outstanding: int = 0
 
 
-def _clean(layout: DatasetLayout, stage: str, videos: list[str]) -> None:
-    """Remove temporaries an interrupted earlier run left for these videos."""
-    for video in videos:
-        for folder in layout.video_folders(video):
-            remove_stale_temporaries(folder)
-        remove_stale_temporaries(layout.marker(stage, video).parent, prefix=f".{video}.json.")
-        remove_stale_temporaries(layout.embeddings(video).parent, prefix=f".{video}.npy.")
+@dataclass(order=True)
+class _Ready:
+    """A unit ready to submit; later levels first (finishing families first), then first come."""
 
-
-def _frames_unit(context: StageContext, record: VideoRecord) -> dict[str, dict]:
-    marker = probe_video(record, context.config)
-    write_marker(context.layout, "frames", record.video, marker)
-    return {record.video: marker}
-
-
-def _faces_unit(context: StageContext, record: VideoRecord) -> dict[str, dict]:
-    frames_marker = read_marker(context.layout, "frames", record.video)
-    marker = detect_boxes(record, frames_marker, context.config)
-    write_marker(context.layout, "faces", record.video, marker)
-    return {record.video: marker}
-
-
-def _crops_unit(context: StageContext, family: tuple[VideoRecord, list[VideoRecord]]) -> dict[str, dict]:
-    original, fakes = family
-    layout = context.layout
-    fakes_with_frames = [(fake, read_marker(layout, "frames", fake.video) or {}) for fake in fakes]
-    markers = crop_family(
-        original,
-        fakes_with_frames,
-        read_marker(layout, "frames", original.video),
-        read_marker(layout, "faces", original.video),
-        context.config,
-        layout,
-    )
-    # The original's marker last: it is what marks the whole family as done.
-    for video, marker in sorted(markers.items(), key=lambda item: item[0] == original.video):
-        write_marker(layout, "crops", video, marker)
-    return markers
-
-
-def _landmarks_unit(context: StageContext, record: VideoRecord) -> dict[str, dict]:
-    crops_marker = read_marker(context.layout, "crops", record.video)
-    marker = crop_landmarks(record, crops_marker, context.config, context.layout)
-    write_marker(context.layout, "landmarks", record.video, marker)
-    return {record.video: marker}
-
-
-def _diffs_unit(context: StageContext, record: VideoRecord) -> dict[str, dict]:
-    crops_marker = read_marker(context.layout, "crops", record.video)
-    marker = fake_diffs(record, crops_marker, context.config, context.layout)
-    write_marker(context.layout, "diffs", record.video, marker)
-    return {record.video: marker}
-
-
-def _embeddings_unit(context: StageContext, record: VideoRecord) -> dict[str, dict]:
-    crops_marker = read_marker(context.layout, "crops", record.video)
-    marker = embed_original(record, crops_marker, context.config, context.layout)
-    write_marker(context.layout, "folds", record.video, marker)
-    return {record.video: marker}
-
-
-def _guarded(
-    stage: str, task: Callable[[StageContext, Any], dict[str, dict]], context: StageContext, unit: Any
-) -> dict:
-    """Run one unit after removing what an interrupted run left of it; an unexpected error becomes
-    a "failed" result instead of ending the run."""
-    original, fakes = unit if isinstance(unit, tuple) else (unit, [])
-    try:
-        _clean(context.layout, stage, [original.video] + [fake.video for fake in fakes])
-        return task(context, unit)
-    except Exception as error:  # noqa: BLE001 - reported per unit, retried by the next run
-        logger.exception("%s of %s failed", stage, original.video)
-        return {original.video: {"status": "failed", "reason": type(error).__name__, "detail": str(error)}}
+    priority: tuple[int, int]
+    stage: str = field(compare=False)
+    unit: Unit = field(compare=False)
+    family: int = field(compare=False)
 
 
 class StageRunner:
-    """Runs the per-video part of the stages for the videos of one shard."""
+    """Runs the per-video part of the stages for the videos of one shard, on any executor."""
 
     def __init__(
         self,
@@ -132,112 +58,118 @@ class StageRunner:
         config: PreprocessConfig,
         layout: DatasetLayout,
         *,
-        workers: int = 1,
         shard: tuple[int, int] | None = None,
         progress: bool = True,
     ):
-        self.listing = listing
         self.layout = layout
-        self.workers = workers
-        self.progress = progress
         self.config = config
-        identities_needed = any(not record.identities for record in listing.originals())
-        self.context = StageContext(config, layout, identities_needed)
+        self.progress = progress
         families = listing.fakes_of()
-        self.originals = [
-            record
-            for record in listing.originals()
-            if shard is None or shard_of(record.video, shard[1]) == shard[0]
+        self.families: list[Family] = [
+            (original, families[original.video])
+            for original in listing.originals()
+            if shard is None or shard_of(original.video, shard[1]) == shard[0]
         ]
-        self.families = [(original, families[original.video]) for original in self.originals]
 
-    def _units(self, stage: str) -> tuple[Callable, list]:
-        """The task and the units of ``stage`` still to do (markers with the current signature skip)."""
-        layout, signature = self.layout, self.config.signature(stage)
+    def run(self, stages: tuple[str, ...], executor: UnitExecutor) -> dict[str, StageRun]:
+        """Run ``stages`` on ``executor``; per stage: units run, outcomes by status/reason."""
+        return _Schedule(self, stages, executor).run()
 
-        def pending(video: str) -> bool:
-            return read_marker(layout, stage, video, signature) is None
 
-        def upstream_done(previous: str, video: str) -> bool:
-            return _done(read_marker(layout, previous, video, self.config.signature(previous)))
+class _Schedule:
+    """One run of the runner: the ready queue, what is in flight, and each family's progress."""
 
-        if stage == "frames":
-            videos = [record for original, fakes in self.families for record in (original, *fakes)]
-            return _frames_unit, [record for record in videos if pending(record.video)]
-        if stage == "faces":
-            units = [o for o in self.originals if pending(o.video) and upstream_done("frames", o.video)]
-            return _faces_unit, units
-        if stage == "crops":
-            # a family is redone whole when its original or any fake (e.g. one added later) lacks a marker
-            units = [
-                (original, fakes)
-                for original, fakes in self.families
-                if upstream_done("faces", original.video)
-                and (
-                    pending(original.video)
-                    or any(pending(fake.video) and upstream_done("frames", fake.video) for fake in fakes)
-                )
-            ]
-            return _crops_unit, units
-        if stage == "landmarks":
-            units = [o for o in self.originals if pending(o.video) and upstream_done("crops", o.video)]
-            return _landmarks_unit, units
-        if stage == "diffs":
-            units = [
-                fake
-                for original, fakes in self.families
-                if upstream_done("crops", original.video)
-                for fake in fakes
-                if pending(fake.video) and upstream_done("crops", fake.video)
-            ]
-            return _diffs_unit, units
-        if stage == "folds":
-            if not self.context.identities_needed:
-                return _embeddings_unit, []
-            units = [
-                o
-                for o in self.originals
-                if not o.identities and pending(o.video) and upstream_done("crops", o.video)
-            ]
-            return _embeddings_unit, units
-        raise ValueError(f"unknown stage {stage!r}")
+    def __init__(self, runner: StageRunner, stages: tuple[str, ...], executor: UnitExecutor):
+        self.runner = runner
+        self.stages = stages
+        self.executor = executor
+        self.markers = MarkerCache(runner.layout, runner.config)
+        self.ready: list[_Ready] = []
+        self.order = itertools.count()
+        self.progress: dict[int, _Progress] = {}
+        self.owners: dict[tuple[str, str], int] = {}
+        self.in_flight: Counter[str] = Counter()
+        self.units: Counter[str] = Counter()
+        self.outcomes: dict[str, Counter[str]] = {stage: Counter() for stage in STAGES}
+        total = sum(1 + len(fakes) for _, fakes in runner.families)
+        self.bar = tqdm(total=total, desc="preprocess", unit="video", disable=not runner.progress)
 
-    def _results(self, executor: Executor | None, stage: str, task: Callable, units: list) -> Iterator[dict]:
-        if executor is None:
-            for unit in units:
-                yield _guarded(stage, task, self.context, unit)
-            return
-        futures = [executor.submit(_guarded, stage, task, self.context, unit) for unit in units]
-        for future in futures:
-            yield future.result()
+    def run(self) -> dict[str, StageRun]:
+        waiting = iter(range(len(self.runner.families)))
+        more = True
+        with self.bar:
+            while True:
+                while more and sum(self.in_flight.values()) + len(self.ready) < self.executor.window:
+                    index = next(waiting, None)
+                    more = index is not None
+                    if more:
+                        self.progress[index] = _Progress(self.runner.families[index])
+                        self._advance(index)
+                self._submit_ready()
+                if not self.in_flight:
+                    if more or self.ready:
+                        continue
+                    break
+                self._finish(self.executor.next_result())
+        return {
+            stage: StageRun(units=self.units[stage], outcomes=dict(sorted(self.outcomes[stage].items())))
+            for stage in STAGES
+            if stage in self.stages
+        }
 
-    def run(self, stages: tuple[str, ...]) -> dict[str, StageRun]:
-        """Run ``stages`` (in pipeline order); per stage: units run, outcomes by status/reason."""
-        summary: dict[str, StageRun] = {}
-        executor = None
-        if self.workers > 1:
-            executor = ProcessPoolExecutor(
-                self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=init_worker,
-                initargs=(os.getpid(),),
-            )
-        try:
-            for stage in STAGES:
-                if stage not in stages:
+    def _advance(self, index: int) -> None:
+        """Move a family to its next level with work to do (or finish it)."""
+        state = self.progress[index]
+        while state.outstanding == 0:
+            state.level += 1
+            if state.level == len(LEVELS):
+                original, fakes = state.family
+                self.bar.update(1 + len(fakes))
+                del self.progress[index]
+                return
+            for stage in LEVELS[state.level]:
+                if stage not in self.stages:
                     continue
-                task, units = self._units(stage)
-                outcomes: Counter[str] = Counter()
-                label = "embeddings" if stage == "folds" else stage
-                with tqdm(total=len(units), desc=label, unit="unit", disable=not self.progress) as bar:
-                    for result in self._results(executor, stage, task, units):
-                        for marker in result.values():
-                            status = marker.get("status", "failed")
-                            outcomes[status if status == "done" else f"{status}:{marker.get('reason')}"] += 1
-                        bar.update(1)
-                summary[stage] = StageRun(units=len(units), outcomes=dict(sorted(outcomes.items())))
-        finally:
-            if executor is not None:
-                # after an error or an interrupt, units not started yet are dropped, not run
-                executor.shutdown(wait=True, cancel_futures=True)
-        return summary
+                for unit in family_units(stage, state.family, self.markers):
+                    heapq.heappush(self.ready, _Ready((-state.level, next(self.order)), stage, unit, index))
+                    state.outstanding += 1
+
+    def _submit_ready(self) -> None:
+        held = []
+        while self.ready:
+            item = heapq.heappop(self.ready)
+            if self.in_flight[item.stage] >= self.executor.stage_limit(item.stage):
+                held.append(item)
+                continue
+            self.owners[(item.stage, unit_videos(item.unit)[0].video)] = item.family
+            self.in_flight[item.stage] += 1
+            self.units[item.stage] += 1
+            self.executor.submit(item.stage, item.unit)
+        for item in held:
+            heapq.heappush(self.ready, item)
+
+    def _finish(self, result: UnitResult) -> None:
+        stage = result.stage
+        self.in_flight[stage] -= 1
+        if not self.in_flight[stage]:
+            del self.in_flight[stage]
+        index = self.owners.pop((stage, unit_videos(result.unit)[0].video))
+        for video, marker in result.markers.items():
+            status = marker.get("status", "failed")
+            if status == "failed":
+                self._record_failure(stage, video, marker)
+            self.outcomes[stage][status if status == "done" else f"{status}:{marker.get('reason')}"] += 1
+        self.markers.update(stage, result.markers)
+        self.progress[index].outstanding -= 1
+        self._advance(index)
+        if self.in_flight:
+            self.bar.set_postfix_str(", ".join(f"{name} {count}" for name, count in self.in_flight.items()))
+
+    def _record_failure(self, stage: str, video: str, marker: dict) -> None:
+        """A "failed" marker, so the report names the failure; the next run redoes the unit."""
+        marker["signature"] = self.markers.signatures[stage]
+        logger.warning("%s of %s failed: %s", stage, video, marker.get("detail"))
+        try:
+            write_marker(self.runner.layout, stage, video, marker)
+        except OSError as error:
+            logger.warning("could not record the failure of %s of %s: %s", stage, video, error)

@@ -19,6 +19,11 @@ def init_worker(parent: int) -> None:
     """Watch the parent process ``parent`` (the worker ends as soon as it is gone), then use one
     compute thread: the processes are the parallelism."""
     threading.Thread(target=exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
+    single_threaded()
+
+
+def single_threaded() -> None:
+    """One compute thread in this process: the processes (or Ray tasks) are the parallelism."""
     import cv2
     import torch
 

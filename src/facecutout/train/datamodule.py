@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import lightning as L
 import torch
@@ -11,6 +12,7 @@ from torch.utils.data import DataLoader, RandomSampler, Sampler
 from facecutout.data.augment import CutoutSettings, TrainTransform
 from facecutout.data.dataset import FaceCropDataset, collate_faces
 from facecutout.data.folds import check_no_leakage, leaked_originals, split_folds
+from facecutout.data.manipulated import ManipulatedCache
 from facecutout.data.sampling import balanced_sampler
 from facecutout.data.table import Sample, TableReport, load_samples
 from facecutout.model.config import DataConfig
@@ -25,12 +27,16 @@ class FaceDataModule(L.LightningDataModule):
     of the checkpoint (``state_dict``), so a resumed run draws the same order of rows as an
     uninterrupted one. The loaders' worker seeds come from another generator, so loading data never
     moves the global torch generator (dropout and the like).
+
+    With ``cache_folder`` (and ``cache_manipulated`` in the config) the fakes' manipulated regions
+    are kept there as packed bits after their first read (:mod:`facecutout.data.manipulated`).
     """
 
-    def __init__(self, config: DataConfig, seed: int = 0):
+    def __init__(self, config: DataConfig, seed: int = 0, cache_folder: Path | None = None):
         super().__init__()
         self.config = config
         self.seed = seed
+        self.cache_folder = cache_folder
         self.order_generator = torch.Generator().manual_seed(seed)
         self.train_samples: list[Sample] = []
         self.val_samples: list[Sample] = []
@@ -80,15 +86,20 @@ class FaceDataModule(L.LightningDataModule):
             threshold=config.cutout_threshold,
             fill=config.cutout_fill,
             diff_level=config.diff_level,
+            min_area=config.cutout_min_area,
         )
         on_device = config.cutout_on_device and config.augmentation == "face_cutout"
         transform = TrainTransform(config.image_size, settings, on_device=on_device)
+        cache = None
+        if self.cache_folder is not None and config.cache_manipulated:
+            cache = ManipulatedCache(self.cache_folder, config.diff_level)
         self.train_dataset = FaceCropDataset(
             self.train_samples,
             config.image_size,
             transform,
             with_masks=on_device,
             diff_level=config.diff_level,
+            cache=cache,
         )
         self.val_dataset = FaceCropDataset(self.val_samples, config.image_size)
 

@@ -90,7 +90,7 @@ def train(config: TrainConfig) -> TrainResult:
     if resume is not None:
         check_resumable(resume)
     L.seed_everything(config.seed, workers=True, verbose=False)
-    datamodule = FaceDataModule(config.data, seed=config.seed)
+    datamodule = FaceDataModule(config.data, seed=config.seed, cache_folder=out / "cache" / "manipulated")
     datamodule.prepare_samples()
     check_monitor(config.trainer.monitor, [s.label for s in datamodule.val_samples], config.data.val_fold)
     model = DeepfakeClassifier(config.to_dict())
