@@ -104,6 +104,8 @@ def train_and_evaluate(config: AblationConfig, method: str, seed: int) -> RunRes
             fold=fold,
             batch_size=train_config.data.batch_size,
             num_workers=train_config.data.num_workers,
+            title=f"{method}, seed {seed}, {name} set",
+            progress=train_config.trainer.progress_bar,
         )
         scores[name] = (evaluation / "per_image.csv").relative_to(folder).as_posix()
     train_log = Path(trained.log_dir) / "metrics.csv"
@@ -123,16 +125,21 @@ def train_and_evaluate(config: AblationConfig, method: str, seed: int) -> RunRes
 def run_ablation(
     config: AblationConfig,
     run_one: Callable[[AblationConfig, str, int], RunResult] = train_and_evaluate,
+    on_run: Callable[[str], None] | None = None,
 ) -> list[RunResult]:
-    """Every method x seed, finished runs read back instead of retrained; a progress bar over runs."""
+    """Every method x seed, finished runs read back instead of retrained; a progress bar over runs,
+    or, with ``on_run``, no bar: ``on_run("<method> seed <k>")`` before each run, for a caller's own
+    progress display."""
     from tqdm import tqdm
 
     plan = [(method, seed) for method in config.methods for seed in config.seeds]
     results = []
-    with tqdm(total=len(plan), desc="ablation runs", unit="run") as bar:
+    with tqdm(total=len(plan), desc="ablation runs", unit="run", disable=on_run is not None) as bar:
         for method, seed in plan:
             folder = run_folder(config, method, seed)
             bar.set_postfix_str(f"{method} seed {seed}")
+            if on_run is not None:
+                on_run(f"{method} seed {seed}")
             if (folder / RESULT_FILE).is_file():
                 check_same_config(folder, run_train_config(config, method, seed))
                 logger.info("%s seed %d: finished earlier, reading %s", method, seed, folder / RESULT_FILE)

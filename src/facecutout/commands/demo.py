@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
+from collections import Counter
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -47,7 +50,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def print_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Each distinct warning once, with how often it came."""
+    counts = Counter(f"{item.category.__name__}: {item.message}" for item in caught)
+    for text, count in counts.items():
+        print(f"warning{f' ({count} times)' if count > 1 else ''}: {text}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
+    """One progress display while the demo runs (INFO logs off unless --verbose), each distinct
+    warning once after it, and the report's path as the last line."""
     import logging
     from pathlib import Path
 
@@ -59,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
         torch.set_num_threads(max(args.threads, 1))
     logging.getLogger("lightning.pytorch").setLevel(logging.WARNING)
     logging.getLogger("lightning.fabric").setLevel(logging.WARNING)
+    if not getattr(args, "verbose", False):
+        logging.getLogger("facecutout").setLevel(logging.WARNING)
     settings = DemoSettings(
         out=Path(args.out),
         seed=args.seed,
@@ -74,6 +88,11 @@ def run(args: argparse.Namespace) -> int:
         lr=args.lr,
         workers=args.workers,
     )
-    report = run_demo(settings)
-    print(f"report: {report.resolve()}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = run_demo(settings)
+        finally:
+            print_warnings(caught)
+    print(f"report: {result.report.resolve()}")
     return 0
