@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 class Steps:
     """A progress bar over ``total`` units of work; ``with steps.step(name, units):`` runs one step
     of ``units`` units and times it. A step of several units gets a callable ``part(label)`` to call
-    before each of its parts: it names the part beside the step and counts the parts done."""
+    after each of its parts: it counts the parts done and names the last one beside the step."""
 
     def __init__(self, total: int, description: str = "demo"):
         self.bar = tqdm(
@@ -31,14 +31,13 @@ class Steps:
     def step(self, name: str, units: int = 1) -> Iterator[Callable[[str], None]]:
         self.bar.set_postfix_str(name)
         start = time.perf_counter()
-        done = -1
+        done = 0
 
         def part(label: str) -> None:
             nonlocal done
-            if done >= 0:
-                self.bar.update(1)
             done += 1
-            self.bar.set_postfix_str(f"{name}: {label} ({done + 1}/{units})")
+            self.bar.set_postfix_str(f"{name}: {done}/{units} done, last {label}", refresh=False)
+            self.bar.update(1)
 
         try:
             yield part
@@ -47,7 +46,7 @@ class Steps:
             raise
         self.timings[name] = time.perf_counter() - start
         logger.debug("%s: %.1f s", name, self.timings[name])
-        self.bar.update(units - max(done, 0))
+        self.bar.update(units - done)
 
     def close(self) -> None:
         self.bar.set_postfix_str(f"failed: {self.failed}" if self.failed else "done")
