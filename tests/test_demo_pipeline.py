@@ -59,10 +59,10 @@ def test_report_opens_with_its_limits_and_states_the_noise_of_every_comparison(t
         r"^- face_cutout vs none, (\S+): (AUC|LogLoss) .*(within|beyond) the noise", text, re.M
     )
     assert sorted((name, metric) for name, metric, _ in verdicts) == [
-        ("astronaut_subtle:", "AUC"),
-        ("astronaut_subtle:", "LogLoss"),
-        ("validation:", "AUC"),
-        ("validation:", "LogLoss"),
+        ("astronaut_subtle", "AUC"),
+        ("astronaut_subtle", "LogLoss"),
+        ("validation", "AUC"),
+        ("validation", "LogLoss"),
     ]
     assert "The paper's own figures, for reference (not measured here)" in text
     # 2 real + 2 fake validation videos: the video-level table is flagged

@@ -260,7 +260,8 @@ def detector_section(settings: DemoSettings, results: list[RunResult], report: R
     ]
     report.add(
         "Where the detector looks",
-        "The best checkpoint of every run (lowest validation LogLoss), relative to this folder:\n\n"
+        "The best checkpoint of every run (lowest validation LogLoss), relative to this folder; each "
+        "one is a model to look inside, e.g. with a saliency map of the same real and fake faces:\n\n"
         + "\n".join(lines),
     )
 
