@@ -124,7 +124,9 @@ def train_and_evaluate(config: AblationConfig, method: str, seed: int) -> RunRes
 
 
 def worker_setup(threads: int) -> None:
-    """A run process: ``threads`` torch threads, Lightning's INFO lines off."""
+    """A run process: ``threads`` torch threads, Lightning's INFO lines off (set after its import,
+    which sets them to INFO)."""
+    import lightning.pytorch  # noqa: F401
     import torch
 
     torch.set_num_threads(threads)
