@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +27,13 @@ class Steps:
         )
         self.timings: dict[str, float] = {}
         self.failed: str | None = None
+        self.stopped = threading.Event()
+        threading.Thread(target=self._tick, daemon=True).start()
+
+    def _tick(self) -> None:
+        """Redraw the bar every second, so its clock runs through long steps."""
+        while not self.stopped.wait(1.0):
+            self.bar.refresh()
 
     @contextmanager
     def step(self, name: str, units: int = 1) -> Iterator[Callable[[str], None]]:
@@ -49,5 +57,6 @@ class Steps:
         self.bar.update(units - done)
 
     def close(self) -> None:
+        self.stopped.set()
         self.bar.set_postfix_str(f"failed: {self.failed}" if self.failed else "done")
         self.bar.close()
