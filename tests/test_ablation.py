@@ -134,3 +134,34 @@ def test_bad_configs_name_the_key(change, message):
     }
     with pytest.raises(InvalidInputError, match=message):
         AblationConfig.from_dict(values, "ablation.yaml")
+
+
+def pid_run(config: AblationConfig, method: str, seed: int) -> RunResult:
+    """A stand-in run for the process pool: its process id as the checkpoint, and a warning."""
+    import os
+    import warnings
+
+    warnings.warn(f"{method} seed {seed} warned", UserWarning, stacklevel=1)
+    return RunResult(
+        method=method, seed=seed, checkpoint=str(os.getpid()), metrics={}, train_log=None, scores={}
+    )
+
+
+def test_runs_in_processes_come_back_in_plan_order_with_their_warnings(tmp_path):
+    import os
+
+    config = AblationConfig.from_dict(
+        {"out": str(tmp_path), "methods": ["face_cutout", "none"], "seeds": [0, 1], "train": TRAIN}
+    )
+    finished = []
+    with pytest.warns(UserWarning) as caught:
+        results = run_ablation(config, run_one=pid_run, on_run=finished.append, processes=2)
+    assert [(result.method, result.seed) for result in results] == [
+        ("face_cutout", 0),
+        ("face_cutout", 1),
+        ("none", 0),
+        ("none", 1),
+    ]
+    assert sorted(finished) == ["face_cutout seed 0", "face_cutout seed 1", "none seed 0", "none seed 1"]
+    assert str(os.getpid()) not in {result.checkpoint for result in results}, "ran in this process"
+    assert sorted(str(item.message) for item in caught) == sorted(f"{name} warned" for name in finished)

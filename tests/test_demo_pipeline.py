@@ -11,6 +11,7 @@ import pytest
 
 from facecutout.demo.dataset import EmbeddedSpec
 from facecutout.demo.pipeline import DemoSettings, run_demo
+from facecutout.explain.grid import DPI, grid_inches
 from facecutout.fileio import read_rgb
 
 METHODS = ("face_cutout", "none")
@@ -32,12 +33,13 @@ def tiny_demo(tmp_path_factory):
 
 
 def test_report_holds_the_gallery_the_table_and_the_curves(tiny_demo):
-    settings, report = tiny_demo
-    text = report.read_text()
+    settings, result = tiny_demo
+    text = result.report.read_text()
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
     assert {
         "gallery.png",
         "dataset_examples.png",
+        "training_faces.png",
         "ablation/losses.png",
         "ablation/roc_validation.png",
     } <= set(images)
@@ -49,8 +51,8 @@ def test_report_holds_the_gallery_the_table_and_the_curves(tiny_demo):
 
 
 def test_report_shows_what_face_cutout_did_in_training(tiny_demo):
-    settings, report = tiny_demo
-    section = report.read_text().split("## What Face-Cutout did")[1].split("\n## ")[0]
+    settings, result = tiny_demo
+    section = result.report.read_text().split("## What Face-Cutout did")[1].split("\n## ")[0]
     log = next((settings.out / "ablation" / "runs" / "face_cutout").rglob("metrics.csv"))
     last = pd.read_csv(log).dropna(subset=["cutout/faces"]).iloc[-1]
     assert f"{int(last['cutout/faces'])} faces" in section
@@ -58,6 +60,41 @@ def test_report_shows_what_face_cutout_did_in_training(tiny_demo):
     assert row is not None, section
     calls, cuts, empty = (int(value) for value in row.groups())
     assert calls == last["cutout/random/all/calls"] and cuts + empty == calls and cuts > 0
+
+
+def test_report_opens_with_its_limits_and_states_the_noise_of_every_comparison(tiny_demo):
+    settings, result = tiny_demo
+    text = result.report.read_text()
+    assert text.index("What this demo can and cannot show") < text.index("## Cutout gallery")
+    assert "`resnet10t`" in text and "one identity" in text
+    # one bootstrap verdict per set and metric (face_cutout vs none on 2 sets x AUC, LogLoss)
+    verdicts = re.findall(
+        r"^- face_cutout vs none, (\S+): (AUC|LogLoss) .*(within|beyond) the noise", text, re.M
+    )
+    assert sorted((name, metric) for name, metric, _ in verdicts) == [
+        ("astronaut_subtle", "AUC"),
+        ("astronaut_subtle", "LogLoss"),
+        ("validation", "AUC"),
+        ("validation", "LogLoss"),
+    ]
+    assert "The paper's own figures, for reference (not measured here)" in text
+    # 2 real + 2 fake validation videos: the video-level table is flagged
+    assert "From 4 videos only (2 real, 2 fake): too few to measure anything" in text
+    assert re.search(r"The whole demo took \*\*\d+ min \d+ s\*\*", text)
+
+
+def test_the_result_names_every_run_checkpoint_and_the_report_lists_them(tiny_demo):
+    settings, result = tiny_demo
+    assert set(result.checkpoints) == {(method, 0) for method in METHODS}
+    section = result.report.read_text().split("## Where the detector looks")[1].split("\n## ")[0]
+    assert "![Grad-CAM of the trained detectors](gradcam.png)" in section
+    height, width = read_rgb(settings.out / "gradcam.png").shape[:2]
+    # real and fake validation faces (up to 2 each) in rows, one column per method beside the face
+    sizes = [tuple(round(inches * DPI) for inches in grid_inches(rows, len(METHODS))) for rows in range(2, 5)]
+    assert (width, height) in sizes, (width, height, sizes)
+    for (method, _), checkpoint in result.checkpoints.items():
+        assert checkpoint.is_file()
+        assert checkpoint.resolve().relative_to(settings.out.resolve()).as_posix() in section, method
 
 
 def test_ablation_table_has_one_row_per_method_with_finite_numbers(tiny_demo):
@@ -125,7 +162,7 @@ def test_demo_on_user_data_uses_its_fakes_and_csv(tmp_path, shared_pseudo_fakes)
         epochs=1,
         batch_size=8,
     )
-    text = run_demo(settings).read_text()
+    text = run_demo(settings).report.read_text()
     assert "a fake of your data (" in text.lower() and "sbi.csv:" in text and "sbi.csv under" in text
     assert "Embedded dataset" not in text and not (settings.out / "data").exists()
     table = pd.read_csv(settings.out / "ablation" / "table.csv")

@@ -1,8 +1,13 @@
-"""The ablation's plots: training and validation loss per run, and ROC curves per evaluation set."""
+"""The ablation's plots: training and validation loss per run, and ROC curves per evaluation set.
+
+Every plot names its set and runs, shares fixed axes with its kind, and draws chance: LogLoss ln 2
+(the LogLoss of always answering 0.5) on the loss plots, the diagonal on the ROC.
+"""
 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,6 +17,8 @@ from facecutout.ablation.runner import RunResult
 from facecutout.fileio import atomic_write_bytes
 
 LINE_STYLES = ("-", "--", ":", "-.")
+LOSS_LIMIT = 1.2
+"""Loss plots show 0 to this: chance (ln 2) sits in the middle; the first steps' larger losses are clipped."""
 
 
 def new_figure(columns: int, size: tuple[float, float] = (5.0, 4.0)):
@@ -45,8 +52,16 @@ def styles(results: Sequence[RunResult]) -> dict[tuple[str, int], dict[str, str]
     }
 
 
+def runs_text(results: Sequence[RunResult]) -> str:
+    """The runs of a plot in words: "face_cutout, none x seeds 0, 1"."""
+    methods = ", ".join(dict.fromkeys(result.method for result in results))
+    seeds = [str(seed) for seed in dict.fromkeys(result.seed for result in results)]
+    return f"{methods} x seed{'s' if len(seeds) > 1 else ''} {', '.join(seeds)}"
+
+
 def plot_losses(results: Sequence[RunResult], path: Path) -> Path:
-    """Training loss per step and validation LogLoss per epoch (at its step), one line per run."""
+    """Training loss per step and validation LogLoss per epoch (at its step), one line per run, with
+    chance (ln 2) drawn on both."""
     figure, (train_ax, val_ax) = new_figure(2)
     style = styles(results)
     for result in results:
@@ -66,8 +81,9 @@ def plot_losses(results: Sequence[RunResult], path: Path) -> Path:
         (train_ax, "training loss (BCE, per step)"),
         (val_ax, "validation LogLoss (per epoch)"),
     ):
-        ax.set_title(title)
-        ax.set_xlabel("step")
+        ax.axhline(math.log(2), color="grey", linestyle="--", linewidth=0.8, label="chance (ln 2)")
+        ax.set_title(f"{title}\n{runs_text(results)}", fontsize=10)
+        ax.set(xlabel="step", ylim=(0, LOSS_LIMIT))
         ax.grid(alpha=0.3)
         if ax.lines:
             ax.legend(fontsize=7)
@@ -92,14 +108,9 @@ def plot_roc(results: Sequence[RunResult], evaluation: str, path: Path) -> Path 
             label=f"{result.method} s{result.seed} (AUC {auc:.3f})",
             **style[(result.method, result.seed)],
         )
-    ax.plot([0, 1], [0, 1], color="grey", linewidth=0.8)
-    ax.set(
-        xlabel="false positive rate",
-        ylabel="true positive rate",
-        title=f"ROC: {evaluation}",
-        xlim=(0, 1),
-        ylim=(0, 1),
-    )
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=0.8, label="chance")
+    ax.set(xlabel="false positive rate", ylabel="true positive rate", xlim=(0, 1), ylim=(0, 1.02))
+    ax.set_title(f"ROC, {evaluation} set, frame level\n{runs_text(results)}", fontsize=10)
     ax.set_aspect("equal")
     ax.legend(fontsize=7, loc="lower right")
     return save(figure, path)

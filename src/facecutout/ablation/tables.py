@@ -12,6 +12,9 @@ import pandas as pd
 from facecutout.ablation.runner import RunResult
 from facecutout.model.metrics import METRIC_KEYS, EvaluationReport, Metrics
 
+FEW_VIDEOS = 10
+"""A video-level table from fewer real or fewer fake videos than this is flagged as indicative only."""
+
 
 def levels(report: EvaluationReport) -> list[tuple[str, Metrics]]:
     """The frame-level metrics, and the video-level ones where videos are known."""
@@ -40,12 +43,19 @@ def long_table(results: Sequence[RunResult]) -> pd.DataFrame:
 
 
 def summary_table(results: Sequence[RunResult], methods: Sequence[str], baseline: str) -> pd.DataFrame:
-    """Per evaluation set, level and method: runs, mean and std (ddof 1; 0 for one run) of every
-    metric, ``logloss_change`` (mean LogLoss minus the baseline's) and ``logloss_change_pct``.
+    """Per evaluation set, level and method: runs, the samples scored (``n``, ``n_fake``: images or
+    videos), mean and std (ddof 1; 0 for one run) of every metric, ``logloss_change`` (mean LogLoss
+    minus the baseline's) and ``logloss_change_pct``.
 
     Runs whose metric is undefined (NaN) are left out of that metric's mean and counted in ``n_<metric>``.
     """
     runs = long_table(results)
+    counts = {
+        (evaluation, level): (values.n, values.n_fake)
+        for result in results
+        for evaluation, metrics in result.metrics.items()
+        for level, values in levels(metrics)
+    }
     rows = []
     for (evaluation, level), group in runs.groupby(["set", "level"], sort=False):
         base = group[(group["method"] == baseline) & (group["metric"] == "logloss")]["value"].mean()
@@ -56,6 +66,8 @@ def summary_table(results: Sequence[RunResult], methods: Sequence[str], baseline
                 "level": level,
                 "method": method,
                 "runs": int(mine["seed"].nunique()),
+                "n": counts[(evaluation, level)][0],
+                "n_fake": counts[(evaluation, level)][1],
             }
             for key in METRIC_KEYS:
                 values = mine[mine["metric"] == key]["value"].dropna().to_numpy()
@@ -75,13 +87,28 @@ def format_cell(mean: float, std: float) -> str:
     return "n/a" if np.isnan(mean) else f"{mean:.3f} ± {std:.3f}"
 
 
+def few_videos_note(table: pd.DataFrame) -> str | None:
+    """A warning when a video-level table rests on fewer than FEW_VIDEOS real or fake videos."""
+    n, n_fake = int(table["n"].iloc[0]), int(table["n_fake"].iloc[0])
+    if min(n - n_fake, n_fake) >= FEW_VIDEOS:
+        return None
+    return (
+        f"⚠ From {n} videos only ({n - n_fake} real, {n_fake} fake): too few to measure anything; "
+        "shown for completeness, not as a result."
+    )
+
+
 def markdown_tables(summary: pd.DataFrame, baseline: str) -> str:
-    """One Markdown table per evaluation set and level: methods as rows, metrics as mean ± std."""
+    """One Markdown table per evaluation set and level: methods as rows, metrics as mean ± std; a
+    video-level table from too few videos says so above it."""
     blocks = []
     for (evaluation, level), table in summary.groupby(["set", "level"], sort=False):
         header = ["method", "runs", *METRIC_KEYS, f"LogLoss vs {baseline}"]
+        samples = "videos" if level == "video" else "images"
+        note = few_videos_note(table) if level == "video" else None
         lines = [
-            f"**{evaluation}, {level} level**",
+            f"**{evaluation}, {level} level** ({int(table['n'].iloc[0])} {samples})",
+            *([f"\n{note}"] if note else []),
             "",
             "| " + " | ".join(header) + " |",
             "|" + "---|" * len(header),

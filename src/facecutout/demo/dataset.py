@@ -88,17 +88,21 @@ def build_embedded_dataset(
     spec: EmbeddedSpec = EmbeddedSpec(),
     settings: BlendSettings = DEFAULT_BLEND,
     diff_kind: str = "region",
+    progress: bool = True,
 ) -> tuple[DatasetLayout, WriteSummary]:
     """Write ``spec.videos`` real videos of ``face`` and their pseudo-fakes in the paper's layout.
 
     The diffs hold the exact changed pixels by default ("region"), so the training's overlap rule
     sees the whole manipulated region; "ssim" writes the paper's grey SSIM diff instead.
+    ``progress``: a bar over the frames.
     """
     layout = DatasetLayout(Path(out), name)
     rng = np.random.default_rng(spec.seed)
     summary = WriteSummary()
     frames: list[tuple[str, int, int]] = []
-    with tqdm(total=spec.videos * spec.frames, desc=f"dataset {name}", unit="frame") as bar:
+    with tqdm(
+        total=spec.videos * spec.frames, desc=f"dataset {name}", unit="frame", disable=not progress
+    ) as bar:
         for index in range(spec.videos):
             video = f"{name}_{index:02d}"
             style = draw_style(rng)

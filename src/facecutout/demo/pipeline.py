@@ -6,9 +6,12 @@ On the embedded default everything comes from scikit-image's astronaut (no downl
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from facecutout.ablation.runner import RunResult
 from facecutout.demo.dataset import EmbeddedSpec
 from facecutout.demo.face import DetectedFace
 from facecutout.demo.progress import Steps
@@ -26,21 +29,24 @@ SUBTLE_BLEND = BlendSettings(
 @dataclass(frozen=True)
 class DemoSettings:
     """What the demo runs and where it writes. The training budget is the same for every run;
-    ``seed`` seeds the gallery and is added to the embedded datasets' seeds."""
+    ``seed`` seeds the gallery and is added to the embedded datasets' seeds. ``processes`` runs
+    train at once, with ``threads`` torch threads each when they run in processes of their own."""
 
     out: Path = Path("demo_output")
     seed: int = 0
     data: Path | None = None
     csvs: tuple[str, ...] = ()
     val_fold: int = 0
-    methods: tuple[str, ...] = ("face_cutout", "random_erasing", "none")
+    methods: tuple[str, ...] = ("face_cutout", "none")
     seeds: tuple[int, ...] = (0, 1)
     model: str = "resnet10t"
     image_size: int = 64
-    epochs: int = 3
+    epochs: int = 20
     batch_size: int = 16
     lr: float = 1e-3
     workers: int = 0
+    processes: int = 1
+    threads: int = 1
     train_spec: EmbeddedSpec = field(
         default_factory=lambda: EmbeddedSpec(videos=24, frames=8, size=96, folds=4)
     )
@@ -49,8 +55,21 @@ class DemoSettings:
     )
 
 
+@dataclass(frozen=True)
+class DemoResult:
+    """What a demo run produced: the report, and every finished run with its best checkpoint
+    (``checkpoints[(method, seed)]``) for whoever wants to look inside the models."""
+
+    report: Path
+    runs: tuple[RunResult, ...] = ()
+
+    @property
+    def checkpoints(self) -> dict[tuple[str, int], Path]:
+        return {(run.method, run.seed): Path(run.checkpoint) for run in self.runs}
+
+
 def train_settings(settings: DemoSettings, root: Path, csvs: list[str]) -> dict:
-    """The training config shared by every ablation run."""
+    """The training config shared by every ablation run (no progress bars: the demo has its own)."""
     return {
         "data": {
             "root": str(root),
@@ -67,6 +86,7 @@ def train_settings(settings: DemoSettings, root: Path, csvs: list[str]) -> dict:
             "devices": 1,
             "log_every_n_steps": 1,
             "early_stopping_patience": settings.epochs,
+            "progress_bar": False,
         },
     }
 
@@ -75,7 +95,8 @@ def settings_text(settings: DemoSettings, train_rows: str) -> str:
     return (
         f"Methods {', '.join(settings.methods)} x seeds {', '.join(map(str, settings.seeds))}; timm "
         f"`{settings.model}` from scratch at {settings.image_size} px, {settings.epochs} epochs, batch "
-        f"{settings.batch_size}, AdamW lr {settings.lr}, validation fold {settings.val_fold}. {train_rows}"
+        f"{settings.batch_size}, AdamW lr {settings.lr} with a cosine schedule, validation fold "
+        f"{settings.val_fold}. {train_rows}"
     )
 
 
@@ -132,9 +153,13 @@ def embedded_data_step(
     )
     root = settings.out / "data" / f"seed{settings.seed}"
     with steps.step("building the embedded pseudo-fake datasets"):
-        layout, written = build_embedded_dataset(full, root, TRAIN_NAME, train_spec)
-        test_layout, _ = build_embedded_dataset(full, root, TEST_NAME, test_spec, SUBTLE_BLEND)
-        examples = render_examples(layout, settings.out / "dataset_examples.png")
+        layout, written = build_embedded_dataset(full, root, TRAIN_NAME, train_spec, progress=False)
+        test_layout, _ = build_embedded_dataset(
+            full, root, TEST_NAME, test_spec, SUBTLE_BLEND, progress=False
+        )
+        examples = render_examples(
+            [(layout, "training"), (test_layout, "test")], settings.out / "dataset_examples.png"
+        )
     share = written.mean_manipulated_share or 0.0
     report.add(
         "Embedded dataset",
@@ -143,18 +168,45 @@ def embedded_data_step(
         f"self-blended pseudo-fake (the mean fake changes {100 * share:.0f}% of the crop; its diff holds "
         "exactly the changed pixels, so Face-Cutout's overlap rule sees all of them), "
         f"{train_spec.folds} folds by video. Test set `{TEST_NAME}`: {test_spec.videos} other videos "
-        "with subtler blends. Below: real, pseudo-fake, exact manipulated region.",
-        images=(("real / pseudo-fake / region", examples),),
+        f"whose fakes are subtler (colour changes up to ±{SUBTLE_BLEND.colour_shift:.0f} grey levels "
+        "instead of ±24, softer edges): a detector that learnt the blend rather than memorising the "
+        "training fakes' strength still finds them. Below, per video: the real crop, its pseudo-fake, "
+        "their difference (amplified) and the exact manipulated region.",
+        images=(("real / pseudo-fake / difference / region", examples),),
     )
     test_set = EvalSet(name=TEST_NAME, root=str(root), csvs=(test_layout.csv.name,))
     return TrainingData(root, [layout.csv.name], (test_set,))
 
 
-def ablation_step(settings: DemoSettings, data: TrainingData, steps: Steps, report: Report) -> None:
-    """Train and evaluate every method x seed (finished runs are kept), then tables and plots."""
+def training_view_step(settings: DemoSettings, data: TrainingData, steps: Steps, report: Report) -> None:
+    """Show a batch of training faces as the Face-Cutout model receives them."""
+    from facecutout.demo.training_view import render_training_view
+    from facecutout.model.config import TrainConfig
+
+    config = TrainConfig.from_dict(train_settings(settings, data.root, data.csvs)).data
+    config = config.model_copy(update={"augmentation": "face_cutout"})
+    with steps.step("rendering what the Face-Cutout model sees"):
+        view = render_training_view(config, settings.out / "training_faces.png", seed=settings.seed)
+    report.add(
+        "What the model saw in training (Face-Cutout)",
+        f"Twelve training faces as the Face-Cutout runs receive them at {settings.image_size} px: the "
+        f"paper's augmentations (compression, noise, blur, flips, colour, greyscale, affine), then "
+        f"Face-Cutout on {100 * config.augmentation_p:.0f}% of the faces (black: the cut). On fakes that "
+        "Face-Cutout chose, the manipulated region M is outlined in yellow: a cut hides at most "
+        f"{100 * config.cutout_threshold:.0f}% of it.",
+        images=(("training faces under Face-Cutout", view),),
+    )
+
+
+def ablation_step(
+    settings: DemoSettings, data: TrainingData, steps: Steps, report: Report
+) -> list[RunResult]:
+    """Train and evaluate every method x seed (finished runs are kept), then tables, plots and the
+    report's sections on them."""
     from facecutout.ablation.config import AblationConfig
     from facecutout.ablation.runner import run_ablation
     from facecutout.ablation.summary import write_outputs
+    from facecutout.demo.findings import PAPER_FIGURES, comparisons, glance_table
 
     config = AblationConfig(
         out=settings.out / "ablation",
@@ -164,17 +216,31 @@ def ablation_step(settings: DemoSettings, data: TrainingData, steps: Steps, repo
         train=train_settings(settings, data.root, data.csvs),
         test_sets=data.test_sets,
     )
-    with steps.step("ablation: training and evaluating every method x seed"):
-        results = run_ablation(config)
+    runs = len(settings.methods) * len(settings.seeds)
+    with steps.step("training and evaluating", units=runs) as part:
+        results = run_ablation(config, on_run=part, processes=settings.processes, threads=settings.threads)
     with steps.step("tables and plots"):
         outputs = write_outputs(config, results)
+    sets = config.evaluation_names
+    report.add(
+        "Results at a glance",
+        f"Frame-level AUC and LogLoss, mean ± std over {len(settings.seeds)} seeds (chance: AUC 0.5, "
+        f"LogLoss ln 2 = 0.693).\n\n{glance_table(results, settings.methods, sets)}\n\n"
+        f"**Is a difference more than noise?** Each method minus `{config.baseline}`, by a paired "
+        "bootstrap: both methods on the same images, real and fake videos drawn with replacement "
+        "(a video's frames together) and the seeds drawn with replacement; the 95% interval of the "
+        "mean difference over seeds. An interval that holds 0 means these runs cannot tell the "
+        f"methods apart.\n\n{comparisons(results, settings.methods, config.baseline, sets)}\n\n"
+        + PAPER_FIGURES,
+    )
     report.add(
         "Ablation",
         settings_text(settings, f"Data: {', '.join(data.csvs)} under `{data.root}`.")
         + "\n\nMean ± std over seeds of each metric, on the validation fold and on each test set, per "
         "frame and per video (a video's score: the mean of its frames'); the last column is the "
         f"LogLoss change vs `{config.baseline}` (negative = better). Per-run values: "
-        f"`{outputs.runs_csv.relative_to(settings.out)}`.\n\n" + outputs.markdown,
+        f"`{outputs.runs_csv.relative_to(settings.out)}`; per-run ROC and precision-recall plots: "
+        "`ablation/runs/<method>/seed<k>/eval/<set>/`.\n\n" + outputs.markdown,
         images=(
             ("training and validation loss", outputs.loss_plot),
             *((f"ROC {name}", plot) for name, plot in outputs.roc_plots.items()),
@@ -183,6 +249,7 @@ def ablation_step(settings: DemoSettings, data: TrainingData, steps: Steps, repo
     cuts = cut_statistics_text(results)
     if cuts:
         report.add("What Face-Cutout did", cuts)
+    return results
 
 
 def cut_statistics_text(results: list) -> str:
@@ -213,24 +280,92 @@ def cut_statistics_text(results: list) -> str:
     return ""
 
 
-def run_demo(settings: DemoSettings) -> Path:
-    """Run every step of the demo and return the report's path."""
-    from facecutout.demo.user_data import dataset_csvs
+def detector_section(
+    settings: DemoSettings, data: TrainingData, results: list[RunResult], steps: Steps, report: Report
+) -> None:
+    """Grad-CAM of each method's first-seed model on the same real and fake validation faces, and
+    where every run's checkpoint is."""
+    from facecutout.explain.grid import write_comparison_grid
 
+    first_seed = {}
+    for result in results:
+        first_seed.setdefault(result.method, result.checkpoint)
+    faces = validation_faces(settings, data)
+    with steps.step("Grad-CAM of the trained detectors"):
+        grid = write_comparison_grid(
+            first_seed, faces, settings.out / "gradcam.png", device="cpu", progress=False
+        )
+    lines = [
+        f"- `{result.method}` seed {result.seed}: "
+        f"`{Path(result.checkpoint).resolve().relative_to(settings.out.resolve()).as_posix()}`"
+        if Path(result.checkpoint).resolve().is_relative_to(settings.out.resolve())
+        else f"- `{result.method}` seed {result.seed}: `{result.checkpoint}`"
+        for result in results
+    ]
+    report.add(
+        "Where the detector looks",
+        "Grad-CAM (on the backbone's last stage, towards the \"fake\" output) of each method's model "
+        f"of seed {settings.seeds[0]} on the same validation faces: warm colours are the pixels that "
+        "raised the model's fake score; p(fake) is the model's score. The paper's own analysis "
+        "argues that Face-Cutout spreads the detector's attention over more of the face. "
+        "`facecutout explain --checkpoint C IMAGE... --out DIR` draws the same for any model.\n\n"
+        "The best checkpoint of every run (lowest validation LogLoss), relative to this folder:\n\n"
+        + "\n".join(lines),
+        images=(("Grad-CAM of the trained detectors", grid),),
+    )
+
+
+def validation_faces(settings: DemoSettings, data: TrainingData, each: int = 2) -> list:
+    """The first ``each`` real and fake faces of the validation fold, as (label, RGB) pairs."""
+    from facecutout.data.table import load_samples
+    from facecutout.fileio import read_rgb
+
+    samples, _ = load_samples(data.root, data.csvs)
+    chosen = []
+    for label, name in ((0, "real"), (1, "fake")):
+        picked = [s for s in samples if s.fold == settings.val_fold and s.label == label][:each]
+        chosen.extend((name, read_rgb(sample.image)) for sample in picked)
+    return chosen
+
+
+def run_demo(settings: DemoSettings) -> DemoResult:
+    """Run every step of the demo; returns the report's path and the finished runs."""
+    from facecutout.demo.findings import limits_box
+    from facecutout.demo.user_data import dataset_csvs
+    from facecutout.model.backbone import create_backbone
+
+    start = time.perf_counter()
     settings.out.mkdir(parents=True, exist_ok=True)
     report = Report(settings.out, "Face-Cutout demo")
-    steps = Steps(total=6 if settings.data is None else 5)
+    report.add_text(
+        limits_box(
+            settings.model,
+            sum(weights.numel() for weights in create_backbone(settings.model).parameters()),
+            settings.image_size,
+            settings.epochs,
+            embedded=settings.data is None,
+        )
+    )
+    runs = len(settings.methods) * len(settings.seeds)
+    steps = Steps(total=runs + (7 if settings.data is None else 5))
     try:
         full = gallery_step(settings, steps, report)
         if full is not None:
             data = embedded_data_step(settings, full, steps, report)
+            training_view_step(settings, data, steps, report)
         else:
             data = TrainingData(Path(settings.data), dataset_csvs(Path(settings.data), settings.csvs))
-        ablation_step(settings, data, steps, report)
+        results = ablation_step(settings, data, steps, report)
+        detector_section(settings, data, results, steps, report)
         with steps.step("writing the report"):
             timings = "\n".join(f"- {name}: {seconds:.1f} s" for name, seconds in steps.timings.items())
-            report.add("Timings", timings)
+            total = time.perf_counter() - start
+            report.add(
+                "Timings",
+                f"{timings}\n\nThe whole demo took **{total // 60:.0f} min {total % 60:.0f} s** "
+                f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the end).",
+            )
             path = report.write()
     finally:
         steps.close()
-    return path
+    return DemoResult(path, tuple(results))

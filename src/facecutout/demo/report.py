@@ -27,6 +27,10 @@ class Report:
             )
         self.sections.append("\n\n".join(parts))
 
+    def add_text(self, text: str) -> None:
+        """Add Markdown text without a heading (e.g. a box above the first section)."""
+        self.sections.append(text.strip())
+
     def write(self, name: str = "report.md") -> Path:
         path = self.folder / name
         atomic_write_bytes(path, ("\n\n".join([f"# {self.title}", *self.sections]) + "\n").encode())

@@ -116,12 +116,15 @@ def evaluate(
     num_workers: int = 0,
     device: str | None = None,
     aggregation: str = "mean",
+    title: str = "",
+    progress: bool = True,
 ) -> EvaluationReport:
     """Score every row of a labelled set with a checkpoint; returns the report written to metrics.json.
 
     Writes ``metrics.json`` (the frame-level keys of METRIC_KEYS, ``n``, ``notes``, and ``video`` with
     the same keys where videos are known), ``per_image.csv``, ``per_video.csv`` and ``roc.png`` /
-    ``pr.png``.
+    ``pr.png`` (``title``, e.g. the model and the set, goes into the plots' titles). ``progress``: a
+    bar while scoring.
     """
     from facecutout.data.dataset import FaceCropDataset, ImageListDataset
     from facecutout.data.table import load_samples
@@ -162,7 +165,9 @@ def evaluate(
         if "video" in per_image.columns:
             per_image["dataset"] = per_image.get("dataset", "")
         dataset = ImageListDataset(list(table["path"]), size)
-    per_image["score"] = score_dataset(model, dataset, batch_size, num_workers, desc="evaluating")
+    per_image["score"] = score_dataset(
+        model, dataset, batch_size, num_workers, desc="evaluating", progress=progress
+    )
 
     labels, scores = per_image["label"].to_numpy(), per_image["score"].to_numpy()
     levels = {"frame": (labels, scores)}
@@ -174,7 +179,7 @@ def evaluate(
         levels["video"] = (videos["label"].to_numpy(), videos["score"].to_numpy())
         _write_csv(videos, out / "per_video.csv")
     _write_csv(per_image, out / "per_image.csv")
-    plots = [path.name for path in plot_curves(levels, out)]
+    plots = [path.name for path in plot_curves(levels, out, title)]
     report = EvaluationReport(
         **compute_metrics(labels, scores).model_dump(),
         checkpoint=str(checkpoint),

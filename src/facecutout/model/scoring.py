@@ -32,12 +32,14 @@ def score_dataset(
     batch_size: int = 32,
     num_workers: int = 0,
     desc: str = "scoring",
+    progress: bool = True,
 ) -> np.ndarray:
-    """Fake probabilities of every item of ``dataset`` (items with ``image`` and ``index``), in order."""
+    """Fake probabilities of every item of ``dataset`` (items with ``image`` and ``index``), in order;
+    ``progress``: a bar named ``desc``."""
     device = next(model.parameters()).device
     scores = np.full(len(dataset), np.nan, dtype=np.float64)
     loader = DataLoader(dataset, batch_size=batch_size, num_workers=num_workers, shuffle=False)
-    for batch in tqdm(loader, desc=desc, unit="batch", leave=False):
+    for batch in tqdm(loader, desc=desc, unit="batch", leave=False, disable=not progress):
         probabilities = torch.sigmoid(model(batch["image"].to(device)))
         scores[batch["index"].numpy()] = probabilities.double().cpu().numpy()
     return scores
