@@ -17,7 +17,8 @@ PAPER_FIGURES = (
     'Face Augmentation", arXiv 2102.09603) report that Face-Cutout "achieves a reduction in LogLoss of '
     '15.2% to 35.3% on different datasets, compared to other occlusion-based techniques", with '
     "pretrained EfficientNets trained on DFDC, FaceForensics++ and Celeb-DF on GPUs. The "
-    "paper-setting config and its GPU command are in docs/demo.md."
+    "paper-setting config (packaged template `ablation_paper`) and its GPU command are in "
+    "docs/paper_setting.md."
 )
 
 
@@ -36,7 +37,7 @@ def limits_box(model: str, parameters: int, image_size: int, epochs: int, embedd
         "augmentation does to the training images, and it compares the methods on this data with "
         "their noise stated. It cannot show whether Face-Cutout helps detect real deepfakes: that "
         "needs many identities, real manipulations, pretrained networks and GPU hours (the paper's "
-        "setting, docs/demo.md). Read every difference below against the noise statement beside it."
+        "setting, docs/paper_setting.md). Read every difference below against the noise statement beside it."
     )
 
 
