@@ -43,17 +43,27 @@ def fill_regions(
     fill: str | torch.Tensor,
     generator: torch.Generator | None,
     inplace: bool = False,
+    windows: list[tuple[slice, slice] | None] | None = None,
 ) -> torch.Tensor:
     """``images`` (B, C, H, W) with the pixels of ``regions`` (B, H, W) filled in every channel: a
     new batch, or ``images`` itself if ``inplace``.
 
-    ``fill`` comes from :func:`resolve_fill`: a constant is written channel by channel, "random"
-    draws a (B, C, H, W) batch of noise, "random_uniform" one colour (B, C) per image.
+    ``fill`` comes from :func:`resolve_fill`: a constant is written channel by channel (only inside
+    each image's window (rows, columns) when ``windows`` gives them), "random" draws a (B, C, H, W)
+    batch of noise, "random_uniform" one colour (B, C) per image.
     """
     if not isinstance(fill, str):
         output = images if inplace else images.clone()
-        for channel, value in enumerate(fill.tolist()):
-            output[:, channel].masked_fill_(regions, value)
+        values = fill.tolist()
+        if windows is None:
+            for channel, value in enumerate(values):
+                output[:, channel].masked_fill_(regions, value)
+            return output
+        for image, window in enumerate(windows):
+            if window is not None:
+                rows, columns = window
+                for channel, value in enumerate(values):
+                    output[image, channel, rows, columns].masked_fill_(regions[image, rows, columns], value)
         return output
     batch, channels = images.shape[:2]
     if fill == "random":

@@ -154,7 +154,8 @@ def batch_face_cutout(
         regions = selection.regions.to(images.device)
         if statistics is not None:
             statistics.update(batch_records(source, selection, manipulated))
-        return fill_regions(images, regions, resolved_fill, generator, inplace), regions
+        filled = fill_regions(images, regions, resolved_fill, generator, inplace, selection.windows)
+        return filled, regions
 
 
 def batch_records(

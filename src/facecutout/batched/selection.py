@@ -22,10 +22,12 @@ from facecutout.cutout.selection import first_admissible
 @dataclass(frozen=True)
 class Selection:
     """(B, H, W) bool ``regions`` (all False for an image without a cut) and the ``parts`` they cut
-    (None for an image without a cut)."""
+    (None for an image without a cut); ``windows``, when known, bound each image's region (rows,
+    columns; None without a cut) so a fill can stay inside them."""
 
     regions: torch.Tensor
     parts: list[str | None]
+    windows: list[tuple[slice, slice] | None] | None = None
 
 
 def select_regions(
@@ -77,6 +79,7 @@ def per_image_regions(source: CandidateSource, masks: torch.Tensor | None, thres
     height, width = source.size
     regions = torch.zeros((len(source.seeds), height, width), dtype=torch.bool)
     parts: list[str | None] = [None] * len(source.seeds)
+    windows: list[tuple[slice, slice] | None] = [None] * len(source.seeds)
     manipulated = None if masks is None else masks.cpu().numpy()
     for image in range(len(source.seeds)):
         mask = None if manipulated is None else manipulated[image]
@@ -84,4 +87,5 @@ def per_image_regions(source: CandidateSource, masks: torch.Tensor | None, thres
         if choice is not None:
             regions[image].numpy()[choice.region.window] = choice.region.mask
             parts[image] = choice.part
-    return Selection(regions, parts)
+            windows[image] = choice.region.window
+    return Selection(regions, parts, windows)
