@@ -27,12 +27,15 @@ INSTALL_TIMEOUT = 900
 
 
 def pip(*args: str, timeout: float = INSTALL_TIMEOUT) -> subprocess.CompletedProcess:
-    """This interpreter's pip with the user's pip configuration (index, cache)."""
+    """This interpreter's pip with the user's pip configuration (index, cache). PYTHONPATH is left
+    out: a checkout on it (with its egg-info) would look to pip like facecutout already installed."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     return subprocess.run(
         [sys.executable, "-m", "pip", "--disable-pip-version-check", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=env,
     )
 
 
