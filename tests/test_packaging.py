@@ -26,16 +26,21 @@ ROOT = Path(__file__).resolve().parents[1]
 INSTALL_TIMEOUT = 900
 
 
+def outside_environment() -> dict[str, str]:
+    """This process's environment without the paths of this checkout or of the test environment:
+    a checkout on PYTHONPATH (with its egg-info) would look to pip like facecutout installed."""
+    return {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
 def pip(*args: str, timeout: float = INSTALL_TIMEOUT) -> subprocess.CompletedProcess:
-    """This interpreter's pip with the user's pip configuration (index, cache). PYTHONPATH is left
-    out: a checkout on it (with its egg-info) would look to pip like facecutout already installed."""
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    """This interpreter's pip with the user's pip configuration (index, cache), run outside the
+    test environment's paths."""
     return subprocess.run(
         [sys.executable, "-m", "pip", "--disable-pip-version-check", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=env,
+        env=outside_environment(),
     )
 
 
@@ -100,7 +105,7 @@ def core_python(tmp_path_factory) -> Path:
 
 def run_in(python: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run in the venv, with no path of this checkout or of the test environment leaking in."""
-    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env = outside_environment()
     env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
     return subprocess.run([*args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
