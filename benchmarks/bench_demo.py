@@ -39,8 +39,9 @@ def real_crops(samples: Path) -> list[tuple[np.ndarray, np.ndarray]]:
             if landmarks.is_file():
                 pairs.append((read_rgb(crop), np.load(landmarks).astype(np.float64)))
         return pairs
-    from facecutout.demo.dataset import EmbeddedSpec, VideoStyle, frame_view
+    from facecutout.demo.dataset import VideoStyle, frame_view
     from facecutout.demo.face import astronaut, detect_face
+    from facecutout.demo.settings import EmbeddedSpec
 
     face = detect_face(astronaut(), "astronaut")
     rng = np.random.default_rng(0)

@@ -165,3 +165,32 @@ def test_runs_in_processes_come_back_in_plan_order_with_their_warnings(tmp_path)
     assert sorted(finished) == ["face_cutout seed 0", "face_cutout seed 1", "none seed 0", "none seed 1"]
     assert str(os.getpid()) not in {result.checkpoint for result in results}, "ran in this process"
     assert sorted(str(item.message) for item in caught) == sorted(f"{name} warned" for name in finished)
+
+
+def waiting_run(config: AblationConfig, method: str, seed: int) -> RunResult:
+    """A stand-in run; "none" seed 1 waits (up to 30 s) until the parent has reported a finished run."""
+    import time
+
+    flag = config.out / "reported"
+    waited = 0.0
+    while method == "none" and seed == 1 and not flag.exists() and waited < 30:
+        time.sleep(0.1)
+        waited += 0.1
+    return RunResult(
+        method=method, seed=seed, checkpoint=f"{waited:.1f}", metrics={}, train_log=None, scores={}
+    )
+
+
+def test_runs_in_processes_are_reported_as_each_finishes(tmp_path):
+    config = AblationConfig.from_dict(
+        {"out": str(tmp_path), "methods": ["face_cutout", "none"], "seeds": [0, 1], "train": TRAIN}
+    )
+    finished = []
+
+    def report(name: str) -> None:
+        finished.append(name)
+        (tmp_path / "reported").touch()
+
+    results = run_ablation(config, run_one=waiting_run, on_run=report, processes=2)
+    assert sorted(finished) == ["face_cutout seed 0", "face_cutout seed 1", "none seed 0", "none seed 1"]
+    assert float(results[-1].checkpoint) < 30, "no run was reported until every run had finished"

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from facecutout.demo.dataset import EmbeddedSpec
-from facecutout.demo.pipeline import DemoSettings, run_demo
+from facecutout.demo.pipeline import run_demo
+from facecutout.demo.settings import DemoSettings, EmbeddedSpec
 from facecutout.explain.grid import DPI, grid_inches
 from facecutout.fileio import read_rgb
 
@@ -66,7 +66,7 @@ def test_report_opens_with_its_limits_and_states_the_noise_of_every_comparison(t
     settings, result = tiny_demo
     text = result.report.read_text()
     assert text.index("What this demo can and cannot show") < text.index("## Cutout gallery")
-    assert "`resnet10t`" in text and "one identity" in text
+    assert f"`{settings.model}`" in text and "one identity" in text
     # one bootstrap verdict per set and metric (face_cutout vs none on 2 sets x AUC, LogLoss)
     verdicts = re.findall(
         r"^- face_cutout vs none, (\S+): (AUC|LogLoss) .*(within|beyond) the noise", text, re.M

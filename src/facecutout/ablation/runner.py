@@ -155,7 +155,7 @@ def run_in_processes(
     """Run ``plan`` in ``processes`` fresh processes of ``threads`` torch threads each; ``done`` is
     called (in this process) as each run finishes; the first failure cancels the runs not started."""
     import multiprocessing
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
@@ -166,7 +166,7 @@ def run_in_processes(
         }
         pending = set(futures)
         while pending:
-            finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 if future.exception() is not None:
                     pool.shutdown(cancel_futures=True)

@@ -9,6 +9,9 @@ from collections import Counter
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from facecutout.demo.settings import DemoSettings
+
+    defaults = DemoSettings()
     parser = subparsers.add_parser(
         "demo",
         help="run the embedded demo (gallery, pseudo-fakes, short ablation) and write a report",
@@ -21,29 +24,29 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "(paper layout). Finished ablation runs are kept: a rerun only redoes what is missing."
         ),
     )
-    parser.add_argument("--out", default="demo_output", help="output folder (default: demo_output)")
+    parser.add_argument("--out", default=str(defaults.out), help=f"output folder (default: {defaults.out})")
     parser.add_argument("--data", help="dataset root in the paper's layout (default: the embedded astronaut)")
     parser.add_argument(
         "--csv", action="append", default=[], help="CSV under --data (repeatable; default all)"
     )
-    parser.add_argument("--val-fold", type=int, default=0)
-    parser.add_argument("--model", default="resnet10t", help="timm model (default: resnet10t)")
-    parser.add_argument("--image-size", type=int, default=64)
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--lr", type=float, default=1e-3)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--val-fold", type=int, default=defaults.val_fold)
+    parser.add_argument("--model", default=defaults.model, help=f"timm model (default: {defaults.model})")
+    parser.add_argument("--image-size", type=int, default=defaults.image_size)
+    parser.add_argument("--epochs", type=int, default=defaults.epochs)
+    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    parser.add_argument("--lr", type=float, default=defaults.lr)
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(defaults.seeds))
     parser.add_argument(
         "--methods",
         nargs="+",
-        default=["face_cutout", "none"],
+        default=list(defaults.methods),
         choices=["face_cutout", "random_erasing", "coarse_dropout", "none"],
     )
-    parser.add_argument("--workers", type=int, default=0, help="data loader workers")
+    parser.add_argument("--workers", type=int, default=defaults.workers, help="data loader workers")
     parser.add_argument(
         "--threads",
         type=int,
-        default=1,
+        default=defaults.threads,
         help="torch CPU threads per training process when no GPU is used (default 1: small models on "
         "a busy 2-core machine train several times faster on one thread than on two contending ones)",
     )
@@ -53,7 +56,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="runs trained at once, each in a process of its own (default: 2 on the CPU, which uses "
         "2 cores better than one run on 2 threads; 1 with a GPU)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the gallery and the embedded data")
+    parser.add_argument(
+        "--seed", type=int, default=defaults.seed, help="seed of the gallery and the embedded data"
+    )
     parser.set_defaults(func=run, extra="train")
 
 
@@ -72,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
 
     import torch
 
-    from facecutout.demo.pipeline import DemoSettings, run_demo
+    from facecutout.demo.pipeline import run_demo
+    from facecutout.demo.settings import DemoSettings
 
     gpu = torch.cuda.is_available()
     if not gpu:

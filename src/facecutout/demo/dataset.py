@@ -17,19 +17,11 @@ from tqdm import tqdm
 from facecutout.data.crops import CROP_MARGIN
 from facecutout.data.layout import DatasetLayout
 from facecutout.demo.face import DetectedFace
+from facecutout.demo.settings import EmbeddedSpec
 from facecutout.pseudofake.blend import DEFAULT_BLEND, BlendSettings
 from facecutout.pseudofake.writer import FaceFrame, WriteSummary, finish_dataset, write_pair
 
-
-@dataclass(frozen=True)
-class EmbeddedSpec:
-    """Size of the embedded dataset: ``videos`` x ``frames`` real crops of ``size`` px, plus their fakes."""
-
-    videos: int = 8
-    frames: int = 8
-    size: int = 96
-    folds: int = 4
-    seed: int = 0
+DEFAULT_SPEC = EmbeddedSpec()
 
 
 @dataclass(frozen=True)
@@ -85,7 +77,7 @@ def build_embedded_dataset(
     face: DetectedFace,
     out: str | Path,
     name: str,
-    spec: EmbeddedSpec = EmbeddedSpec(),
+    spec: EmbeddedSpec = DEFAULT_SPEC,
     settings: BlendSettings = DEFAULT_BLEND,
     diff_kind: str = "region",
     progress: bool = True,

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from facecutout.ablation.runner import RunResult
-from facecutout.demo.dataset import EmbeddedSpec
 from facecutout.demo.face import DetectedFace
 from facecutout.demo.progress import Steps
 from facecutout.demo.report import Report
+from facecutout.demo.settings import DemoSettings
 from facecutout.pseudofake.blend import BlendSettings
 
 TRAIN_NAME = "astronaut"
@@ -24,35 +24,6 @@ SUBTLE_BLEND = BlendSettings(
     colour_shift=10.0, contrast=0.08, saturation=0.12, sharpness_sigma=(0.4, 1.0), edge_softness=(0.04, 0.08)
 )
 """The embedded test set's fakes: weaker colour changes and softer edges than the training fakes."""
-
-
-@dataclass(frozen=True)
-class DemoSettings:
-    """What the demo runs and where it writes. The training budget is the same for every run;
-    ``seed`` seeds the gallery and is added to the embedded datasets' seeds. ``processes`` runs
-    train at once, with ``threads`` torch threads each when they run in processes of their own."""
-
-    out: Path = Path("demo_output")
-    seed: int = 0
-    data: Path | None = None
-    csvs: tuple[str, ...] = ()
-    val_fold: int = 0
-    methods: tuple[str, ...] = ("face_cutout", "none")
-    seeds: tuple[int, ...] = (0, 1)
-    model: str = "resnet10t"
-    image_size: int = 64
-    epochs: int = 20
-    batch_size: int = 16
-    lr: float = 1e-3
-    workers: int = 0
-    processes: int = 1
-    threads: int = 1
-    train_spec: EmbeddedSpec = field(
-        default_factory=lambda: EmbeddedSpec(videos=24, frames=8, size=96, folds=4)
-    )
-    test_spec: EmbeddedSpec = field(
-        default_factory=lambda: EmbeddedSpec(videos=6, frames=4, size=96, folds=1, seed=1)
-    )
 
 
 @dataclass(frozen=True)
