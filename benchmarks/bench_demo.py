@@ -6,10 +6,11 @@ Run: .venv/bin/python benchmarks/bench_demo.py [--samples DIR] [--repeats 3] [--
    crops with dlib landmarks when the samples are absent): the self-blend alone, the SSIM diff, and
    the whole pair written in the paper's layout (real crop, landmarks, fake, diff, mask), against
    the reference of a plain copy of the crop (read + PNG write). Best of REPEATS passes.
-2. The demo's training step (timm resnet10t, 64 px, batch 16, forward + backward + AdamW) with one
-   torch thread vs two: the reason ``facecutout demo`` defaults to ``--threads 1`` on the CPU.
-   STEPS pairs of steps, one thread then two, interleaved so both see the same load; medians and
-   ranges. The load average is printed: other processes change the two-thread time the most.
+2. The demo's training step (its timm model, image size and batch, forward + backward + AdamW)
+   with one torch thread vs two (the reason ``facecutout demo`` defaults to ``--threads 1`` on the
+   CPU), and resnet10t, the demo's model before test_resnet, on one thread as the reference. STEPS
+   rounds, interleaved so all see the same load; medians and ranges. The load average is printed:
+   other processes change the two-thread time the most.
 """
 
 from __future__ import annotations
@@ -104,15 +105,15 @@ def bench_pseudo_fakes(pairs: list[tuple[np.ndarray, np.ndarray]], repeats: int)
             print(f"  {name:<46}{value:7.2f} ms/crop  {value / reference:5.2f}x the copy")
 
 
-def bench_training_step(steps: int) -> None:
-    """Steps on one and on two threads, interleaved so both see the same machine load."""
+def training_step(model_name: str, size: int, batch: int) -> Callable[[int], float]:
+    """A function running one forward + backward + AdamW step on ``threads`` torch threads, in ms."""
     import timm
     import torch
 
     torch.manual_seed(0)
-    model = timm.create_model("resnet10t", num_classes=1)
+    model = timm.create_model(model_name, num_classes=1)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
-    images, labels = torch.randn(16, 3, 64, 64), torch.randint(0, 2, (16,)).float()
+    images, labels = torch.randn(batch, 3, size, size), torch.randint(0, 2, (batch,)).float()
 
     def step_ms(threads: int) -> float:
         torch.set_num_threads(threads)
@@ -123,23 +124,41 @@ def bench_training_step(steps: int) -> None:
         optimizer.step()
         return 1000 * (time.perf_counter() - start)
 
-    step_ms(1), step_ms(2)
-    times: dict[int, list[float]] = {1: [], 2: []}
+    return step_ms
+
+
+def bench_training_step(steps: int) -> None:
+    """The demo's model on one and on two threads, and the former demo model (resnet10t) on one
+    thread as the reference, interleaved so all see the same machine load."""
+    from facecutout.demo.settings import DemoSettings
+
+    demo = DemoSettings()
+    runs = {
+        f"{demo.model}, 1 thread": (training_step(demo.model, demo.image_size, demo.batch_size), 1),
+        f"{demo.model}, 2 threads": (training_step(demo.model, demo.image_size, demo.batch_size), 2),
+        "resnet10t, 1 thread": (training_step("resnet10t", demo.image_size, demo.batch_size), 1),
+    }
+    for step, threads in runs.values():
+        step(threads)
+    times: dict[str, list[float]] = {name: [] for name in runs}
     loads = []
     for _ in range(steps):
-        for threads in (1, 2):
-            times[threads].append(step_ms(threads))
+        for name, (step, threads) in runs.items():
+            times[name].append(step(threads))
         loads.append(os.getloadavg()[0])
-    one, two = (float(np.median(times[threads])) for threads in (1, 2))
+    medians = {name: float(np.median(values)) for name, values in times.items()}
+    reference = medians["resnet10t, 1 thread"]
     print(
-        f"training step (resnet10t, 64 px, batch 16; {steps} interleaved pairs; load average "
-        f"{min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} cores)"
+        f"training step ({demo.image_size} px, batch {demo.batch_size}, forward + backward + AdamW; "
+        f"{steps} interleaved rounds; load average {min(loads):.1f}-{max(loads):.1f} on "
+        f"{os.cpu_count()} cores)"
     )
-    print(f"  1 thread  {one:8.1f} ms/step (median; range {min(times[1]):.0f}-{max(times[1]):.0f})")
-    print(
-        f"  2 threads {two:8.1f} ms/step (median; range {min(times[2]):.0f}-{max(times[2]):.0f})  "
-        f"{two / one:5.2f}x the 1-thread time"
-    )
+    for name, median in medians.items():
+        values = times[name]
+        print(
+            f"  {name:<26}{median:8.1f} ms/step (median; range {min(values):.0f}-{max(values):.0f})  "
+            f"{median / reference:5.2f}x resnet10t on 1 thread"
+        )
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from facecutout.demo.pipeline import run_demo
+from facecutout.demo.pipeline import gradcam_stage, run_demo
 from facecutout.demo.settings import DemoSettings, EmbeddedSpec
 from facecutout.explain.grid import DPI, grid_inches
 from facecutout.fileio import read_rgb
@@ -88,6 +88,7 @@ def test_the_result_names_every_run_checkpoint_and_the_report_lists_them(tiny_de
     assert set(result.checkpoints) == {(method, 0) for method in METHODS}
     section = result.report.read_text().split("## Where the detector looks")[1].split("\n## ")[0]
     assert "![Grad-CAM of the trained detectors](gradcam.png)" in section
+    assert "stage `layer2`, a 4 x 4 map at 32 px" in section, "test_resnet's last stage is 1 px wide at 32 px"
     height, width = read_rgb(settings.out / "gradcam.png").shape[:2]
     # real and fake validation faces (up to 2 each) in rows, one column per method beside the face
     sizes = [tuple(round(inches * DPI) for inches in grid_inches(rows, len(METHODS))) for rows in range(2, 5)]
@@ -196,3 +197,8 @@ def test_rerun_with_other_data_refuses_the_finished_runs(tiny_demo):
     settings, _ = tiny_demo
     with pytest.raises(DataError, match="other training settings"):
         run_demo(replace(settings, seed=1))
+
+
+def test_grad_cam_stage_is_the_deepest_at_least_four_pixels_wide():
+    assert gradcam_stage("test_resnet", 64) == (-2, "layer3", 4)
+    assert gradcam_stage("resnet10t", 224) == (-1, "layer4", 7)

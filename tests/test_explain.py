@@ -86,6 +86,14 @@ def test_target_layer_is_the_last_stage_timm_declares():
     assert target_layer(create_backbone("convnext_atto"))[0] == "stages.3"
 
 
+def test_target_layer_takes_any_declared_stage_and_names_them_when_asked_for_another():
+    backbone = create_backbone("resnet10t")
+    assert target_layer(backbone, -2)[0] == "layer3"
+    assert target_layer(backbone, 0)[0] == backbone.feature_info[0]["module"]
+    with pytest.raises(InvalidInputError, match=r"stage 5 is not a stage .*-2: layer3, -1: layer4"):
+        target_layer(backbone, 5)
+
+
 def test_heat_map_points_at_what_makes_the_fake(trained):
     model = load_classifier(trained)
     rng = np.random.default_rng(7)
@@ -104,6 +112,10 @@ def test_heat_map_points_at_what_makes_the_fake(trained):
     assert fake_view.overlay.shape == fake.shape and fake_view.overlay.dtype == np.uint8
     assert np.abs(fake_view.overlay.astype(int) - fake).mean() > 10
     assert fake_view.layer == "layer4"
+
+    (finer,) = explain_faces(model, [fake], stage=-2, progress=False)
+    assert finer.layer == "layer3" and finer.score == pytest.approx(fake_view.score)
+    assert finer.heatmap[PATCH].mean() > finer.heatmap[outside].mean()
 
 
 def test_explain_refuses_token_backbones_and_bad_faces(tmp_path, untrained):
@@ -187,3 +199,5 @@ def test_explain_command(trained, tmp_path, capsys):
     pair = ["--checkpoint", f"x={trained}", "--checkpoint", f"x={trained}"]
     assert main(["explain", *pair, str(image), "--out", str(out)]) == 2
     assert "given twice" in capsys.readouterr().err
+    assert main(["explain", "--checkpoint", str(trained), str(image), "--out", str(out), "--stage", "9"]) == 2
+    assert "stage 9 is not a stage" in capsys.readouterr().err

@@ -10,8 +10,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "explain",
         help="Grad-CAM overlays of a checkpoint on face crops",
-        description="Grad-CAM (the grad-cam package) of the fake logit at the backbone's last stage, on face "
-        "crops as `facecutout predict --no-detect` scores them. Writes IMAGE_gradcam.png per image "
+        description="Grad-CAM (the grad-cam package) of the fake logit at a backbone stage (the last by "
+        "default), on face crops as `facecutout predict --no-detect` scores them. Writes "
+        "IMAGE_gradcam.png per image "
         "(IMAGE_gradcam_NAME.png with several checkpoints; IMAGE is the file name without suffix, prefixed "
         "with its folders where names repeat) and gradcam_grid.png (rows = images, "
         "columns = the face and each model with its fake probability) to --out.",
@@ -28,6 +29,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", required=True, help="output folder")
     parser.add_argument(
         "--target", default="fake", choices=["fake", "real"], help="explain the evidence for fake or for real"
+    )
+    parser.add_argument(
+        "--stage",
+        type=int,
+        default=-1,
+        help="backbone stage explained: -1 the last (default), -2 the one before it (twice as fine a "
+        "map: useful for small inputs, whose last stage is a few pixels wide), 0.. from the first",
     )
     parser.add_argument("--grid-rows", type=int, default=16, help="images shown in the grid (the first ones)")
     parser.add_argument("--batch-size", type=int, default=8)
@@ -68,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         args.out,
         device=args.device,
         target=args.target,
+        stage=args.stage,
         batch_size=args.batch_size,
         grid_rows=args.grid_rows,
     )

@@ -262,9 +262,10 @@ def detector_section(
     for result in results:
         first_seed.setdefault(result.method, result.checkpoint)
     faces = validation_faces(settings, data)
+    stage, layer, width = gradcam_stage(settings.model, settings.image_size)
     with steps.step("Grad-CAM of the trained detectors"):
         grid = write_comparison_grid(
-            first_seed, faces, settings.out / "gradcam.png", device="cpu", progress=False
+            first_seed, faces, settings.out / "gradcam.png", device="cpu", stage=stage, progress=False
         )
     lines = [
         f"- `{result.method}` seed {result.seed}: "
@@ -275,15 +276,36 @@ def detector_section(
     ]
     report.add(
         "Where the detector looks",
-        "Grad-CAM (on the backbone's last stage, towards the \"fake\" output) of each method's model "
-        f"of seed {settings.seeds[0]} on the same validation faces: warm colours are the pixels that "
-        "raised the model's fake score; p(fake) is the model's score. The paper's own analysis "
-        "argues that Face-Cutout spreads the detector's attention over more of the face. "
-        "`facecutout explain --checkpoint C IMAGE... --out DIR` draws the same for any model.\n\n"
+        f"Grad-CAM (on the backbone stage `{layer}`, a {width} x {width} map at {settings.image_size} px: "
+        f'the deepest stage at least {GRADCAM_MIN_MAP} px wide; towards the "fake" output) of each '
+        f"method's model of seed {settings.seeds[0]} on the same validation faces: warm colours are "
+        "the pixels that raised the model's fake score; p(fake) is the model's score. The paper's own "
+        "analysis argues that Face-Cutout spreads the detector's attention over more of the face. "
+        f"`facecutout explain --checkpoint C IMAGE... --out DIR --stage {stage}` draws the same for "
+        "any model.\n\n"
         "The best checkpoint of every run (lowest validation LogLoss), relative to this folder:\n\n"
         + "\n".join(lines),
         images=(("Grad-CAM of the trained detectors", grid),),
     )
+
+
+GRADCAM_MIN_MAP = 4
+"""The demo explains the deepest backbone stage whose feature map is at least this many pixels wide:
+at the demo's small inputs the last stage is a 2 x 2 map, too coarse to show where a model looks."""
+
+
+def gradcam_stage(model: str, image_size: int) -> tuple[int, str, int]:
+    """(stage index, module name, map width) of the deepest stage of ``model`` whose map at
+    ``image_size`` px is at least GRADCAM_MIN_MAP wide (the first stage if none is)."""
+    from facecutout.model.backbone import create_backbone
+
+    info = create_backbone(model).feature_info
+    stages = [
+        (index - len(info), item["module"], image_size // item["reduction"])
+        for index, item in enumerate(info)
+    ]
+    wide = [stage for stage in stages if stage[2] >= GRADCAM_MIN_MAP]
+    return wide[-1] if wide else stages[0]
 
 
 def validation_faces(settings: DemoSettings, data: TrainingData, each: int = 2) -> list:

@@ -86,6 +86,7 @@ def explain_files(
     *,
     device: str | None = None,
     target: Target = "fake",
+    stage: int = -1,
     batch_size: int = 8,
     grid_rows: int = 16,
 ) -> ExplainResult:
@@ -112,7 +113,7 @@ def explain_files(
             grid_faces.extend(zip(chunk_names[:keep], faces[:keep], strict=True))
             for name, model in models.items():
                 explanations = explain_faces(
-                    model, faces, target=target, batch_size=batch_size, progress=False
+                    model, faces, target=target, stage=stage, batch_size=batch_size, progress=False
                 )
                 for image_name, explanation in zip(chunk_names, explanations, strict=True):
                     path = out / overlay_name(image_name, name, len(models))

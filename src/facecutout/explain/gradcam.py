@@ -1,10 +1,11 @@
 """Grad-CAM heat maps of a :class:`~facecutout.model.classifier.DeepfakeClassifier` on RGB faces.
 
-The target layer is the backbone's last feature stage as timm declares it: every timm model lists
-its stages in ``feature_info`` (module name, channels, stride), and the last entry is the deepest
-convolutional stage (``layer4`` of a ResNet, ``blocks.6`` of an EfficientNet, ``stages.3`` of a
-ConvNeXt). Its output must be a (B, C, H, W) map with the declared channels; backbones whose last
-stage gives tokens (ViT) or channels-last maps (Swin) are refused with an error naming the model.
+The target layer is a feature stage as timm declares it, the last by default: every timm model
+lists its stages in ``feature_info`` (module name, channels, stride), and the last entry is the
+deepest convolutional stage (``layer4`` of a ResNet, ``blocks.6`` of an EfficientNet, ``stages.3``
+of a ConvNeXt); ``stage=-2`` is the one before it, at twice the resolution. Its output must be a
+(B, C, H, W) map with the declared channels; backbones whose stage gives tokens (ViT) or
+channels-last maps (Swin) are refused with an error naming the model.
 
 Faces go through the evaluation transform (longest side to the model's input size, centred
 padding), so the network sees what ``facecutout evaluate`` and ``predict`` show it; the heat map
@@ -42,19 +43,27 @@ class Explanation:
     layer: str
 
 
-def target_layer(backbone: torch.nn.Module) -> tuple[str, torch.nn.Module]:
-    """(name, module) of the last feature stage a timm backbone declares in ``feature_info``."""
+def target_layer(backbone: torch.nn.Module, stage: int = -1) -> tuple[str, torch.nn.Module]:
+    """(name, module) of a feature stage a timm backbone declares in ``feature_info``: the last by
+    default, ``stage=-2`` the one before it (twice the resolution), or any index into the stages."""
     info = getattr(backbone, "feature_info", None)
     if not info:
         raise InvalidInputError(
             f"backbone {type(backbone).__name__} declares no feature_info: Grad-CAM needs a timm model"
         )
-    name = info[-1]["module"]
+    if not isinstance(stage, int) or not -len(info) <= stage < len(info):
+        stages = ", ".join(f"{index - len(info)}: {item['module']}" for index, item in enumerate(info))
+        raise InvalidInputError(
+            f"stage {stage!r} is not a stage of backbone {type(backbone).__name__} ({stages})"
+        )
+    name = info[stage]["module"]
     return name, backbone.get_submodule(name)
 
 
-def _check_feature_map(backbone: torch.nn.Module, layer: torch.nn.Module, name: str, sample: torch.Tensor):
-    """Refuse a last stage whose output is not a (B, C, H, W) map of the declared channels."""
+def _check_feature_map(
+    backbone: torch.nn.Module, layer: torch.nn.Module, name: str, stage: int, sample: torch.Tensor
+):
+    """Refuse a stage whose output is not a (B, C, H, W) map of the declared channels."""
     shapes = []
     handle = layer.register_forward_hook(lambda module, inputs, output: shapes.append(tuple(output.shape)))
     try:
@@ -62,10 +71,10 @@ def _check_feature_map(backbone: torch.nn.Module, layer: torch.nn.Module, name: 
             backbone.forward_features(sample)
     finally:
         handle.remove()
-    channels = backbone.feature_info[-1]["num_chs"]
+    channels = backbone.feature_info[stage]["num_chs"]
     if len(shapes[0]) != 4 or shapes[0][1] != channels:
         raise InvalidInputError(
-            f"the last stage {name} of backbone {type(backbone).__name__} gives {shapes[0]}, not a "
+            f"the stage {name} of backbone {type(backbone).__name__} gives {shapes[0]}, not a "
             f"(B, {channels}, H, W) feature map: Grad-CAM here needs a convolutional backbone"
         )
 
@@ -100,14 +109,17 @@ def explain_faces(
     faces: Sequence[np.ndarray],
     *,
     target: Target = "fake",
+    stage: int = -1,
     batch_size: int = 8,
     progress: bool = True,
 ) -> list[Explanation]:
     """Grad-CAM of ``model`` (a loaded classifier, see :func:`facecutout.model.checkpoint.load_classifier`)
     on RGB uint8 face crops, one :class:`Explanation` per face, in order.
 
-    ``target="fake"`` shows what raises the fake logit, ``"real"`` what lowers it. Each heat map
-    is scaled to [0, 1] on its own (Grad-CAM's convention), so maps compare where, not how much.
+    ``target="fake"`` shows what raises the fake logit, ``"real"`` what lowers it. ``stage`` picks
+    the backbone stage explained (see :func:`target_layer`): the last stage of a small input is a
+    few pixels wide, the one before it twice as fine. Each heat map is scaled to [0, 1] on its own
+    (Grad-CAM's convention), so maps compare where, not how much.
     """
     import cv2
     from pytorch_grad_cam import GradCAM
@@ -122,9 +134,9 @@ def explain_faces(
         return []
     size = model_image_size(model)
     device = next(model.parameters()).device
-    name, layer = target_layer(model.backbone)
+    name, layer = target_layer(model.backbone, stage)
     inputs = [_model_input(face, size) for face in faces]
-    _check_feature_map(model.backbone, layer, name, model.normalize(inputs[0][0][None].to(device)))
+    _check_feature_map(model.backbone, layer, name, stage, model.normalize(inputs[0][0][None].to(device)))
     cam = GradCAM(model=model, target_layers=[layer])
     explanations = []
     try:

@@ -105,7 +105,7 @@ def draw_comparison_grid(
     figure.text(
         0.5,
         (FOOTER_INCHES / 2) / height,
-        f"Grad-CAM of the {target} logit at the backbone's last stage ({layers}); red = most evidence,\n"
+        f"Grad-CAM of the {target} logit at the backbone stage {layers}; red = most evidence,\n"
         "each map scaled to its own maximum: the maps compare where a model looks, not how strongly.",
         ha="center",
         va="center",
@@ -125,6 +125,7 @@ def write_comparison_grid(
     *,
     device: str | None = None,
     target: Target = "fake",
+    stage: int = -1,
     progress: bool = True,
 ) -> Path:
     """Grad-CAM of each checkpoint (``{model name: checkpoint path}``, columns in that order) on each
@@ -138,6 +139,6 @@ def write_comparison_grid(
     explanations = {}
     for name, checkpoint in checkpoints.items():
         model = load_classifier(checkpoint, pick_device(device))
-        explanations[name] = explain_faces(model, images, target=target, progress=progress)
+        explanations[name] = explain_faces(model, images, target=target, stage=stage, progress=progress)
         del model
     return draw_comparison_grid(faces, explanations, path, target=target)
