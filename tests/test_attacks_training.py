@@ -172,9 +172,10 @@ def test_a_one_class_validation_fold_is_said_in_the_log(samples_dir, tmp_path, c
 
 def test_a_resumed_run_continues_the_row_order_and_random_streams(samples_dir, csvs, tmp_path, monkeypatch):
     """Two epochs in one go, and one epoch then a resume for the second: the second epoch reads the
-    rows in the same order and starts its first step with the same global torch generator; every
-    torch.load of the resume is weights only."""
+    rows in the same order, augmented alike, and starts its first step with the same global torch
+    generator; every torch.load of the resume is weights only."""
     rows: list[int] = []
+    images: list[bytes] = []
     generator_states: dict[int, bytes] = {}
     loads: list[object] = []
     get_item, training_step, torch_load = (
@@ -183,10 +184,12 @@ def test_a_resumed_run_continues_the_row_order_and_random_streams(samples_dir, c
         torch.load,
     )
 
-    def recording_get_item(self, index):
+    def recording_get_item(self, key):
+        item = get_item(self, key)
         if self.transform is not None:  # the training rows
-            rows.append(index)
-        return get_item(self, index)
+            rows.append(item["index"])
+            images.append(item["image"].numpy().tobytes())
+        return item
 
     def recording_step(self, batch, batch_idx):
         if batch_idx == 0:
@@ -201,12 +204,19 @@ def test_a_resumed_run_continues_the_row_order_and_random_streams(samples_dir, c
     monkeypatch.setattr(DeepfakeClassifier, "training_step", recording_step)
     settings = ["optim.scheduler=none", "trainer.num_sanity_val_steps=2"]  # sanity checks reseed
     train(tiny_config(samples_dir, csvs, tmp_path / "whole", "trainer.max_epochs=2", *settings))
-    whole_rows, whole_state = rows[len(rows) // 2 :], generator_states[1]
+    whole_rows, whole_images, whole_state = (
+        rows[len(rows) // 2 :],
+        images[len(images) // 2 :],
+        generator_states[1],
+    )
+    assert images[: len(images) // 2] != whole_images, "the two epochs were augmented alike"
     train(tiny_config(samples_dir, csvs, tmp_path / "split", "trainer.max_epochs=1", *settings))
     rows.clear()
+    images.clear()
     monkeypatch.setattr(torch, "load", recording_load)
     resumed = train(tiny_config(samples_dir, csvs, tmp_path / "split", "trainer.max_epochs=2", *settings))
     assert resumed.resumed_from == tmp_path / "split" / "checkpoints" / "last.ckpt"
     assert rows == whole_rows and len(rows) == 16
+    assert images == whole_images, "the resumed epoch was augmented otherwise"
     assert generator_states[1] == whole_state
     assert loads and all(weights_only is True for weights_only in loads)

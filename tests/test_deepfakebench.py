@@ -103,15 +103,16 @@ def test_face_cutout_cuts_the_81_point_faces_within_the_threshold(converted):
     samples, _ = load_samples(out, ["FaceForensics++.csv"])
     transform = TrainTransform(96, CutoutSettings(p=1.0, threshold=0.3))
     dataset = FaceCropDataset(samples, 96, transform, with_masks=True)
-    transform.set_seed(0)
-    dataset._seeded_with = 0
     cut = 0
     for index in range(len(dataset)):
-        item = dataset[index]
+        item = dataset[(index, 0)]  # seeded as an epoch of seed 0
         region, manipulated = item["region"].numpy(), item["manipulated"].numpy()
         cut += bool(region.any())
         if manipulated.any():
-            assert (region & manipulated).sum() <= 0.3 * manipulated.sum()
+            # The rule holds in the crop as read, where the cut is chosen; resizing and the affine
+            # transform resample both masks, which moves their overlap by a few pixels.
+            assert item["cut_hidden_share"] <= 0.3
+            assert (region & manipulated).sum() <= 0.33 * manipulated.sum()
         if samples[index].label == 1 and samples[index].exact_mask is None:
             assert not region.any()  # a fake without its region is never cut
     assert cut >= 20

@@ -36,6 +36,11 @@ class FaceCropDataset(Dataset):
     and its landmarks and, for fakes, diff are known), ``manipulated`` (S, S) bool = moved diff >=
     level (all False for reals and uncut faces) and ``region`` (S, S) bool, the pixels Face-Cutout
     cut.
+
+    An item is asked for by its row ``index``, or by ``(index, epoch_seed)`` as the training
+    sampler gives them (:class:`facecutout.data.sampling.EpochSeeded`): the augmentation is then
+    seeded from the epoch's seed and the loading process, so a resumed run augments its epochs as
+    an uninterrupted one would. A bare index seeds it once per process from torch's seed.
     """
 
     def __init__(
@@ -55,7 +60,7 @@ class FaceCropDataset(Dataset):
         self.diff_level = diff_level
         self.cache = cache
         self.landmarks: dict[Path, np.ndarray] = {}
-        self._seeded_with: int | None = None
+        self._seeded_with: tuple[int, int] | None = None
 
     def __len__(self) -> int:
         return len(self.samples)
@@ -63,21 +68,25 @@ class FaceCropDataset(Dataset):
     def labels(self) -> np.ndarray:
         return np.array([sample.label for sample in self.samples], dtype=np.int64)
 
-    def _reseed(self) -> None:
-        # torch seeds each DataLoader worker (and the main process) from the run's seed.
-        seed = torch.initial_seed() % 2**31
-        if seed != self._seeded_with and self.transform is not None:
-            self.transform.set_seed(seed)
-            self._seeded_with = seed
+    def _reseed(self, epoch_seed: int | None) -> None:
+        """Seed the augmentation from ``epoch_seed`` (or torch's seed of this process) and the
+        loading process's number, when that pair changes."""
+        worker = torch.utils.data.get_worker_info()
+        base = torch.initial_seed() % 2**31 if epoch_seed is None else epoch_seed
+        key = (base, 0 if worker is None else worker.id)
+        if key != self._seeded_with and self.transform is not None:
+            self.transform.set_seed(int(np.random.SeedSequence(key).generate_state(1)[0] % 2**31))
+            self._seeded_with = key
 
-    def __getitem__(self, index: int) -> dict:
+    def __getitem__(self, key: int | tuple[int, int]) -> dict:
+        index, epoch_seed = key if isinstance(key, tuple) else (key, None)
         sample = self.samples[index]
         image = read_rgb(sample.image)
         item: dict = {"label": torch.tensor(float(sample.label)), "index": index}
         if self.transform is None:
             item["image"] = image_tensor(self.evaluation(image=image)["image"])
             return item
-        self._reseed()
+        self._reseed(epoch_seed)
         augmented = self.transform(
             image,
             lambda: cut_inputs(sample, image, self.diff_level, self.cache, self.landmarks),

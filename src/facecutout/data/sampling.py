@@ -1,10 +1,11 @@
-"""Optional real/fake balancing: each epoch draws as many reals as fakes (with replacement)."""
+"""Training samplers: optional real/fake balancing (each epoch draws as many reals as fakes, with
+replacement), and the seed of each epoch's augmentation drawn with the order."""
 
 from __future__ import annotations
 
 import numpy as np
 import torch
-from torch.utils.data import WeightedRandomSampler
+from torch.utils.data import Sampler, WeightedRandomSampler
 
 from facecutout.errors import DataError
 
@@ -22,3 +23,23 @@ def balanced_sampler(
     weights = 1.0 / counts[labels]
     generator = generator if generator is not None else torch.Generator().manual_seed(seed)
     return WeightedRandomSampler(torch.from_numpy(weights), num_samples=len(labels), generator=generator)
+
+
+class EpochSeeded(Sampler):
+    """The rows of ``sampler`` as ``(index, epoch_seed)``: at the start of each epoch one seed is
+    drawn from ``generator``, before the sampler draws its order from the same generator. The
+    dataset seeds its augmentation from it (:class:`facecutout.data.dataset.FaceCropDataset`), so
+    whoever saves and restores the generator's state restores the augmentation of the next epochs
+    along with their order."""
+
+    def __init__(self, sampler: Sampler, generator: torch.Generator):
+        self.sampler = sampler
+        self.generator = generator
+
+    def __len__(self) -> int:
+        return len(self.sampler)
+
+    def __iter__(self):
+        seed = int(torch.randint(2**31 - 1, (1,), generator=self.generator))
+        for index in self.sampler:
+            yield int(index), seed

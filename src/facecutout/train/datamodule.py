@@ -13,7 +13,7 @@ from facecutout.data.augment import CutoutSettings, TrainTransform
 from facecutout.data.dataset import FaceCropDataset, collate_faces
 from facecutout.data.folds import check_no_leakage, leaked_originals, split_folds
 from facecutout.data.manipulated import ManipulatedCache
-from facecutout.data.sampling import balanced_sampler
+from facecutout.data.sampling import EpochSeeded, balanced_sampler
 from facecutout.data.table import Sample, TableReport, load_samples
 from facecutout.model.config import DataConfig
 
@@ -23,9 +23,10 @@ logger = logging.getLogger(__name__)
 class FaceDataModule(L.LightningDataModule):
     """Training rows = every fold but ``val_fold`` (or ``train_folds``); validation = ``val_fold``.
 
-    The training order is drawn from a generator of its own, seeded with ``seed``; its state is part
-    of the checkpoint (``state_dict``), so a resumed run draws the same order of rows as an
-    uninterrupted one. The loaders' worker seeds come from another generator, so loading data never
+    The training order and each epoch's augmentation seed are drawn from a generator of its own,
+    seeded with ``seed``; its state is part of the checkpoint (``state_dict``), so a resumed run
+    reads the same rows in the same order, augmented alike, as an uninterrupted one (with the same
+    number of loader workers). The loaders' worker seeds come from another generator, so loading data never
     moves the global torch generator (dropout and the like).
 
     With ``cache_folder`` (and ``cache_manipulated`` in the config) the fakes' manipulated regions
@@ -114,10 +115,11 @@ class FaceDataModule(L.LightningDataModule):
         sampler: Sampler | None = None
         if train:
             generator = self.order_generator
-            sampler = (
+            sampler = EpochSeeded(
                 balanced_sampler(dataset.labels(), generator=generator)
                 if config.balance
-                else RandomSampler(dataset, generator=generator)
+                else RandomSampler(dataset, generator=generator),
+                generator,
             )
         return DataLoader(
             dataset,
