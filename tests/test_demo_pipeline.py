@@ -13,6 +13,7 @@ from facecutout.demo.pipeline import gradcam_stage, run_demo
 from facecutout.demo.settings import DemoSettings, EmbeddedSpec
 from facecutout.explain.grid import DPI, grid_inches
 from facecutout.fileio import read_rgb
+from facecutout.model.backbone import create_backbone
 
 METHODS = ("face_cutout", "none")
 
@@ -200,5 +201,5 @@ def test_rerun_with_other_data_refuses_the_finished_runs(tiny_demo):
 
 
 def test_grad_cam_stage_is_the_deepest_at_least_four_pixels_wide():
-    assert gradcam_stage("test_resnet", 64) == (-2, "layer3", 4)
-    assert gradcam_stage("resnet10t", 224) == (-1, "layer4", 7)
+    assert gradcam_stage(create_backbone("test_resnet").feature_info, 64) == (-2, "layer3", 4)
+    assert gradcam_stage(create_backbone("resnet10t").feature_info, 224) == (-1, "layer4", 7)

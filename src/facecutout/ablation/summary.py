@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from facecutout.ablation.config import AblationConfig
 from facecutout.ablation.plots import plot_losses, plot_roc
 from facecutout.ablation.runner import RunResult
@@ -15,8 +17,9 @@ from facecutout.fileio import atomic_write_bytes
 
 @dataclass(frozen=True)
 class AblationOutputs:
-    """Files an ablation wrote under its ``out`` folder."""
+    """Files an ablation wrote under its ``out`` folder, and its summary table (:func:`summary_table`)."""
 
+    summary: pd.DataFrame
     table_csv: Path
     runs_csv: Path
     table_md: Path
@@ -40,6 +43,7 @@ def write_outputs(config: AblationConfig, results: Sequence[RunResult]) -> Ablat
         if plot is not None:
             roc_plots[evaluation] = plot
     return AblationOutputs(
+        summary=summary,
         table_csv=table_csv,
         runs_csv=runs_csv,
         table_md=table_md,

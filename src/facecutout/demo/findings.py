@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
+import pandas as pd
 
 from facecutout.ablation.compare import Difference, compare
 from facecutout.ablation.runner import RunResult
+from facecutout.ablation.tables import format_cell
 from facecutout.errors import DataError
 
 PAPER_FIGURES = (
@@ -41,31 +42,18 @@ def limits_box(model: str, parameters: int, image_size: int, epochs: int, embedd
     )
 
 
-def frame_values(results: Sequence[RunResult], method: str, evaluation: str, key: str) -> np.ndarray:
-    return np.array(
-        [result.metrics[evaluation].value(key) for result in results if result.method == method], dtype=float
-    )
-
-
-def mean_std(values: np.ndarray) -> str:
-    values = values[np.isfinite(values)]
-    if not len(values):
-        return "n/a"
-    return f"{values.mean():.3f} ± {values.std(ddof=1) if len(values) > 1 else 0.0:.3f}"
-
-
-def glance_table(results: Sequence[RunResult], methods: Sequence[str], evaluations: Sequence[str]) -> str:
-    """Frame-level AUC and LogLoss per method and set: mean ± std over seeds."""
+def glance_table(summary: pd.DataFrame, methods: Sequence[str], evaluations: Sequence[str]) -> str:
+    """Frame-level AUC and LogLoss per method and set: mean ± std over seeds, from the ablation's
+    summary table (:func:`facecutout.ablation.tables.summary_table`)."""
+    frame = summary[summary["level"] == "frame"].set_index(["set", "method"])
     header = ["method", "seeds"] + [f"{name} {key}" for name in evaluations for key in ("AUC", "LogLoss")]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for method in methods:
-        seeds = sum(result.method == method for result in results)
+        rows = [frame.loc[(name, method)] for name in evaluations]
         cells = [
-            mean_std(frame_values(results, method, name, key))
-            for name in evaluations
-            for key in ("auc", "logloss")
+            format_cell(row[f"{key}_mean"], row[f"{key}_std"]) for row in rows for key in ("auc", "logloss")
         ]
-        lines.append("| " + " | ".join([method, str(seeds), *cells]) + " |")
+        lines.append("| " + " | ".join([method, str(int(rows[0]["runs"])), *cells]) + " |")
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -196,7 +197,7 @@ def ablation_step(
     report.add(
         "Results at a glance",
         f"Frame-level AUC and LogLoss, mean ± std over {len(settings.seeds)} seeds (chance: AUC 0.5, "
-        f"LogLoss ln 2 = 0.693).\n\n{glance_table(results, settings.methods, sets)}\n\n"
+        f"LogLoss ln 2 = 0.693).\n\n{glance_table(outputs.summary, settings.methods, sets)}\n\n"
         f"**Is a difference more than noise?** Each method minus `{config.baseline}`, by a paired "
         "bootstrap: both methods on the same images, real and fake videos drawn with replacement "
         "(a video's frames together) and the seeds drawn with replacement; the 95% interval of the "
@@ -252,17 +253,22 @@ def cut_statistics_text(results: list) -> str:
 
 
 def detector_section(
-    settings: DemoSettings, data: TrainingData, results: list[RunResult], steps: Steps, report: Report
+    settings: DemoSettings,
+    data: TrainingData,
+    results: list[RunResult],
+    gradcam: tuple[int, str, int],
+    steps: Steps,
+    report: Report,
 ) -> None:
-    """Grad-CAM of each method's first-seed model on the same real and fake validation faces, and
-    where every run's checkpoint is."""
+    """Grad-CAM of each method's first-seed model on the same real and fake validation faces, at the
+    backbone stage ``gradcam`` (see :func:`gradcam_stage`), and where every run's checkpoint is."""
     from facecutout.explain.grid import write_comparison_grid
 
     first_seed = {}
     for result in results:
         first_seed.setdefault(result.method, result.checkpoint)
     faces = validation_faces(settings, data)
-    stage, layer, width = gradcam_stage(settings.model, settings.image_size)
+    stage, layer, width = gradcam
     with steps.step("Grad-CAM of the trained detectors"):
         grid = write_comparison_grid(
             first_seed, faces, settings.out / "gradcam.png", device="cpu", stage=stage, progress=False
@@ -294,12 +300,10 @@ GRADCAM_MIN_MAP = 4
 at the demo's small inputs the last stage is a 2 x 2 map, too coarse to show where a model looks."""
 
 
-def gradcam_stage(model: str, image_size: int) -> tuple[int, str, int]:
-    """(stage index, module name, map width) of the deepest stage of ``model`` whose map at
-    ``image_size`` px is at least GRADCAM_MIN_MAP wide (the first stage if none is)."""
-    from facecutout.model.backbone import create_backbone
-
-    info = create_backbone(model).feature_info
+def gradcam_stage(info: Sequence[dict], image_size: int) -> tuple[int, str, int]:
+    """(stage index, module name, map width) of the deepest stage of a timm backbone's
+    ``feature_info`` whose map at ``image_size`` px is at least GRADCAM_MIN_MAP wide (the first
+    stage if none is)."""
     stages = [
         (index - len(info), item["module"], image_size // item["reduction"])
         for index, item in enumerate(info)
@@ -330,10 +334,14 @@ def run_demo(settings: DemoSettings) -> DemoResult:
     start = time.perf_counter()
     settings.out.mkdir(parents=True, exist_ok=True)
     report = Report(settings.out, "Face-Cutout demo")
+    backbone = create_backbone(settings.model)
+    parameters = sum(weights.numel() for weights in backbone.parameters())
+    gradcam = gradcam_stage(backbone.feature_info, settings.image_size)
+    del backbone  # only its size and stages are needed
     report.add_text(
         limits_box(
             settings.model,
-            sum(weights.numel() for weights in create_backbone(settings.model).parameters()),
+            parameters,
             settings.image_size,
             settings.epochs,
             embedded=settings.data is None,
@@ -349,7 +357,7 @@ def run_demo(settings: DemoSettings) -> DemoResult:
         else:
             data = TrainingData(Path(settings.data), dataset_csvs(Path(settings.data), settings.csvs))
         results = ablation_step(settings, data, steps, report)
-        detector_section(settings, data, results, steps, report)
+        detector_section(settings, data, results, gradcam, steps, report)
         with steps.step("writing the report"):
             timings = "\n".join(f"- {name}: {seconds:.1f} s" for name, seconds in steps.timings.items())
             total = time.perf_counter() - start
