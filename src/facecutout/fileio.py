@@ -6,7 +6,7 @@ import io
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,6 +17,34 @@ from facecutout.errors import DataError
 
 IMAGE_SUFFIXES = frozenset({".bmp", ".jpeg", ".jpg", ".png", ".tif", ".tiff", ".webp"})
 """The image files the package reads as inputs (lower case; compare ``path.suffix.lower()``)."""
+
+
+def collect_files(
+    inputs: Sequence[str | os.PathLike], kinds: Mapping[str, Collection[str]], noun: str
+) -> list[tuple[Path, str]]:
+    """``(path, kind)`` of every input file, its kind found by its suffix in ``kinds`` (kind ->
+    lower-case suffixes); a folder contributes its files of those kinds, sorted. A missing input,
+    a file of no kind or no file at all is a DataError naming the input as a ``noun``."""
+
+    def kind_of(path: Path) -> str | None:
+        return next((kind for kind, suffixes in kinds.items() if path.suffix.lower() in suffixes), None)
+
+    found: list[tuple[Path, str]] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found.extend((child, kind) for child in sorted(path.iterdir()) if (kind := kind_of(child)))
+            continue
+        if not path.is_file():
+            raise DataError(f"{noun} {path} does not exist")
+        kind = kind_of(path)
+        if kind is None:
+            expected = ", ".join(f"{name}s: {sorted(suffixes)}" for name, suffixes in kinds.items())
+            raise DataError(f"{noun} {path}: unknown file type {path.suffix!r}; {expected}")
+        found.append((path, kind))
+    if not found:
+        raise DataError(f"no {' or '.join(kinds)} among the inputs {[str(item) for item in inputs]}")
+    return found
 
 
 def require_file(path: str | os.PathLike) -> Path:

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from facecutout.errors import DataError, InvalidInputError
 from facecutout.explain.gradcam import Target, explain_faces
 from facecutout.explain.grid import draw_comparison_grid
-from facecutout.fileio import IMAGE_SUFFIXES, read_rgb, require_writable_folder, write_image
+from facecutout.fileio import IMAGE_SUFFIXES, collect_files, read_rgb, require_writable_folder, write_image
 
 logger = logging.getLogger(__name__)
 
@@ -38,19 +38,7 @@ class ExplainResult:
 
 def collect_images(inputs: Sequence[str | os.PathLike]) -> list[Path]:
     """The image files among ``inputs``; a folder contributes its images (sorted)."""
-    images: list[Path] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            images.extend(child for child in sorted(path.iterdir()) if child.suffix.lower() in IMAGE_SUFFIXES)
-        elif not path.is_file():
-            raise DataError(f"image {path} does not exist")
-        elif path.suffix.lower() not in IMAGE_SUFFIXES:
-            raise DataError(f"image {path}: not an image file (expected one of {sorted(IMAGE_SUFFIXES)})")
-        else:
-            images.append(path)
-    if not images:
-        raise DataError(f"no image among {[str(item) for item in inputs]}")
+    images = [path for path, _ in collect_files(inputs, {"image": IMAGE_SUFFIXES}, "image")]
     seen: dict[Path, Path] = {}
     for image in images:
         key = image.resolve()
